@@ -1,0 +1,84 @@
+# The front door: `make run` and `make test` need nothing installed first but Python 3.11+.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAM_VENV := .sam-venv
+PORT ?= 3000
+MODEL_DIR ?= model
+# sam build needs the Lambda runtime's Python (3.12) on PATH; pyenv provides it on our machines.
+PY312 := $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1),$(shell command -v python3.12 2>/dev/null))
+SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
+export HF_HUB_OFFLINE ?= 1
+
+.PHONY: help run test lint typecheck unit integration e2e template build model bench load deploy clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: $(BIN)/activate pyproject.toml
+	$(BIN)/pip install --quiet -e '.[local,scoring]'
+	@touch $@
+
+$(VENV)/.dev-installed: $(BIN)/activate pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.run-installed
+
+$(SAM_VENV)/.installed:
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet 'aws-sam-cli>=1.130' 'cfn-lint>=1.20' 'aws-sam-translator>=1.90'
+	@touch $@
+
+run: $(VENV)/.run-installed ## serve the API, demo page and console on http://127.0.0.1:$PORT
+	PORT=$(PORT) $(BIN)/moderation serve
+
+test: $(VENV)/.dev-installed $(SAM_VENV)/.installed ## lint, type-check, every test, template checks
+	$(MAKE) lint typecheck
+	$(BIN)/pytest -n 2 --dist loadfile
+	$(MAKE) template build
+
+lint: $(VENV)/.dev-installed ## ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed ## mypy (strict)
+	$(BIN)/mypy layers/common functions tests
+
+unit: $(VENV)/.dev-installed ## unit tests only (no AWS, no network)
+	$(BIN)/pytest tests/unit
+
+integration: $(VENV)/.dev-installed ## handlers with events/ under moto
+	$(BIN)/pytest tests/integration
+
+e2e: $(VENV)/.dev-installed ## the local stack over HTTP
+	$(BIN)/pytest tests/e2e
+
+template: $(SAM_VENV)/.installed ## sam validate --lint, and cfn-lint on the translated template
+	PATH=$(SAM_PATH) sam validate --lint --region us-east-1
+	$(SAM_VENV)/bin/python scripts/translate_template.py template.yaml > .aws-sam-translated.json
+	$(SAM_VENV)/bin/cfn-lint --regions us-east-1 -- .aws-sam-translated.json
+	@rm -f .aws-sam-translated.json
+
+build: $(SAM_VENV)/.installed ## sam build with python3.12
+	@test -n "$(PY312)" || { echo "python3.12 not found (pyenv install 3.12)"; exit 1; }
+	PATH=$(SAM_PATH) SAM_CLI_TELEMETRY=0 sam build --cached
+
+model: $(VENV)/.dev-installed ## export a Detoxify checkpoint to $MODEL_DIR (CHECKPOINT=, HF_CONFIG=)
+	$(BIN)/moderation model export --out $(MODEL_DIR) \
+		$(if $(CHECKPOINT),--checkpoint $(CHECKPOINT)) $(if $(HF_CONFIG),--hf-config $(HF_CONFIG))
+
+bench: $(VENV)/.dev-installed ## Detoxify vs our scorer, side by side; writes bench/results.json
+	$(BIN)/python bench/run.py
+
+deploy: build ## sam deploy --guided (needs AWS credentials)
+	PATH=$(SAM_PATH) sam deploy --guided
+
+clean: ## remove virtual environments and build output
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,61 @@
+"""POST /posts/{post_id}/comments: accept a reader's comment, score it, decide, store it."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from moderation import runtime
+from moderation.http import create_resolver, resolve
+from moderation.models import POST_ID_PATTERN, NewComment, PublicComment
+from moderation.openapi_docs import COMMON_ERRORS, json_response
+from moderation.service import CommentService
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = create_resolver(metrics)
+# Built at init, outside the handler: the model loads once per container, not per request.
+runtime.comment_service()
+
+
+@app.post(
+    "/posts/<post_id>/comments",
+    summary="Submit a comment",
+    responses={
+        201: json_response("published at once", PublicComment),
+        202: json_response("held for review", PublicComment),
+        409: json_response("duplicate_comment or idempotency_key_reused"),
+        422: json_response("comment_rejected (stored as rejected), parent_not_found or invalid_request"),
+        429: json_response("rate_limited: retry after Retry-After seconds"),
+        **{code: spec for code, spec in COMMON_ERRORS.items() if code != 422},
+    },
+)
+@tracer.capture_method
+def submit_comment(
+    post_id: Annotated[str, Path(pattern=POST_ID_PATTERN)],
+    comment: NewComment,
+    service: Annotated[CommentService, Depends(runtime.comment_service)],
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
+) -> Response[Any]:
+    source_ip = app.current_event.request_context.http.source_ip
+    outcome = service.submit(post_id, comment, source_ip, idempotency_key)
+    if outcome.status and not outcome.replayed:
+        metrics.add_metric(name=f"Comments_{outcome.status}", unit=MetricUnit.Count, value=1)
+    return Response(
+        status_code=outcome.status_code,
+        content_type=content_types.APPLICATION_JSON,
+        body=outcome.body,
+        headers={"Idempotent-Replayed": "true"} if outcome.replayed else None,
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return resolve(app, event, context)

@@ -1,0 +1,1 @@
+"""Comment moderation for blogs: accept, score, decide, store and list reader comments."""

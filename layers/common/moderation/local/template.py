@@ -1,0 +1,162 @@
+"""Reading template.yaml: its routes, handlers, environment and tables, so local and AWS can't drift."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """Reads CloudFormation's short tags (!Ref, !GetAtt, !Sub ...) as their long form."""
+
+
+def _construct_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = str(value).split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CloudFormationLoader.add_multi_constructor("!", _construct_tag)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: str
+    code_uri: Path
+    handler: str
+    needs_moderator: bool
+    pattern: re.Pattern[str] = field(compare=False)
+
+    def match(self, method: str, path: str) -> dict[str, str] | None:
+        if method != self.method and self.method != "ANY":
+            return None
+        found = self.pattern.fullmatch(path)
+        return found.groupdict() if found else None
+
+
+@dataclass(frozen=True)
+class Template:
+    root: Path
+    document: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: Path) -> Template:
+        document = yaml.load(path.read_text(), Loader=_CloudFormationLoader)  # noqa: S506 - SafeLoader subclass
+        return cls(path.parent.resolve(), document)
+
+    @property
+    def resources(self) -> dict[str, dict[str, Any]]:
+        return dict(self.document.get("Resources", {}))
+
+    def routes(self) -> list[Route]:
+        routes = []
+        default_auth = self._default_authorizers()
+        global_function = self.document.get("Globals", {}).get("Function", {})
+        for name, resource in self.resources.items():
+            if resource.get("Type") != "AWS::Serverless::Function":
+                continue
+            props = {**global_function, **resource["Properties"]}
+            for event in props.get("Events", {}).values():
+                if event.get("Type") != "HttpApi":
+                    continue
+                event_props = event["Properties"]
+                api = event_props.get("ApiId", {}).get("Ref")
+                authorizer = event_props.get("Auth", {}).get("Authorizer", default_auth.get(api))
+                routes.append(
+                    Route(
+                        method=event_props.get("Method", "ANY").upper(),
+                        path=event_props["Path"],
+                        function=name,
+                        code_uri=self.root / props["CodeUri"],
+                        handler=props["Handler"],
+                        needs_moderator=bool(authorizer) and authorizer != "NONE",
+                        pattern=_path_pattern(event_props["Path"]),
+                    )
+                )
+        return routes
+
+    def tables(self) -> dict[str, dict[str, Any]]:
+        return {
+            name: resource["Properties"]
+            for name, resource in self.resources.items()
+            if resource.get("Type") == "AWS::DynamoDB::Table"
+        }
+
+    def environment(self, function: str) -> dict[str, str]:
+        """The function's variables with Refs to tables and parameters resolved as locally named."""
+        global_vars = self.document.get("Globals", {}).get("Function", {}).get("Environment", {})
+        own_vars = self.resources[function]["Properties"].get("Environment", {})
+        merged = {**global_vars.get("Variables", {}), **own_vars.get("Variables", {})}
+        resolved = {}
+        for key, value in merged.items():
+            local = self._resolve(value)
+            if local is not None:
+                resolved[key] = local
+        return resolved
+
+    def _resolve(self, value: Any) -> str | None:
+        if isinstance(value, str | int | float):
+            return str(value)
+        if isinstance(value, dict) and "Ref" in value:
+            target = value["Ref"]
+            parameter = self.document.get("Parameters", {}).get(target)
+            if parameter is not None:
+                default = parameter.get("Default")
+                return None if default is None else str(default)
+            if self.resources.get(target, {}).get("Type") == "AWS::DynamoDB::Table":
+                return table_name(target, self.resources[target]["Properties"])
+        # Anything else (secrets, ARNs) exists only in AWS; the local stack supplies its own.
+        return None
+
+    def _default_authorizers(self) -> dict[str, str]:
+        return {
+            name: resource["Properties"].get("Auth", {}).get("DefaultAuthorizer", "")
+            for name, resource in self.resources.items()
+            if resource.get("Type") == "AWS::Serverless::HttpApi"
+        }
+
+
+def table_name(logical_id: str, properties: dict[str, Any]) -> str:
+    name = properties.get("TableName")
+    return name if isinstance(name, str) else logical_id
+
+
+def _path_pattern(path: str) -> re.Pattern[str]:
+    # HTTP API path parameters match one segment; a greedy `{name+}` matches the rest.
+    regex = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", re.escape(path))
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
+    return re.compile(regex)
+
+
+def create_tables(template: Template, client: Any) -> dict[str, str]:
+    """Create the template's DynamoDB tables with `client` (moto's); returns logical id -> name."""
+    names = {}
+    for logical_id, props in template.tables().items():
+        request: dict[str, Any] = {
+            "TableName": table_name(logical_id, props),
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"],
+            "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if props.get("GlobalSecondaryIndexes"):
+            request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        client.create_table(**request)
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl:
+            client.update_time_to_live(TableName=request["TableName"], TimeToLiveSpecification=ttl)
+        names[logical_id] = request["TableName"]
+    return names

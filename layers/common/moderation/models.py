@@ -1,0 +1,149 @@
+"""Pydantic models for everything that crosses a boundary: requests, stored comments, responses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Status = Literal["published", "pending", "rejected"]
+POST_ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
+MAX_BODY_CHARS = 5000
+
+AuthorName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+CommentId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class NewComment(BaseModel):
+    """What a reader submits through the blog's frontend."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    author_name: AuthorName
+    body: str = Field(description=f"1–{MAX_BODY_CHARS} characters after trimming white space")
+    author_email: Email | None = Field(default=None, description="never shown publicly")
+    parent_id: CommentId | None = Field(default=None, description="id of the comment replied to")
+
+    @field_validator("body")
+    @classmethod
+    def _trimmed_body(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("body must not be empty")
+        if len(value) > MAX_BODY_CHARS:
+            raise ValueError(f"body must be at most {MAX_BODY_CHARS} characters")
+        return value
+
+
+class PublicComment(BaseModel):
+    """A comment as anyone may see it: no e-mail, no IP, no scores, no reasons."""
+
+    id: str
+    post_id: str
+    parent_id: str | None = None
+    author_name: str
+    body: str
+    created_at: datetime
+    status: Status
+
+
+class HistoryEntry(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    at: datetime
+    by: str
+    from_status: Status = Field(alias="from")
+    to_status: Status = Field(alias="to")
+    note: str | None = None
+
+
+class ModeratorComment(PublicComment):
+    """A comment as moderators see it in the queue."""
+
+    scores: dict[str, float] = Field(default_factory=dict)
+    reasons: list[str] = Field(default_factory=list)
+    version: int = 1
+    claimed_by: str | None = Field(default=None, description="the moderator holding the claim, if any")
+    claimed_until: datetime | None = Field(default=None, description="when the claim lapses")
+
+
+class CommentDetail(ModeratorComment):
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+
+class StoredComment(CommentDetail):
+    """Everything kept about a comment; only the store and the service see all of it."""
+
+    author_email_hash: str | None = None
+    client_hash: str | None = None
+    expires_at: int | None = Field(default=None, description="epoch seconds; DynamoDB's TTL deletes after")
+
+    def public(self) -> PublicComment:
+        return PublicComment.model_validate(self.model_dump(include=set(PublicComment.model_fields)))
+
+    def for_moderators(self) -> ModeratorComment:
+        return ModeratorComment.model_validate(self.model_dump(include=set(ModeratorComment.model_fields)))
+
+    def detail(self) -> CommentDetail:
+        return CommentDetail.model_validate(
+            self.model_dump(include=set(CommentDetail.model_fields), by_alias=True)
+        )
+
+
+class CommentPage(BaseModel):
+    items: list[PublicComment]
+    next_cursor: str | None = None
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: object | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorInfo
+
+
+# --- moderation API (issue 4) ---------------------------------------------------------------
+
+MAX_NOTE_CHARS = 1000
+MAX_CLAIM = 25
+
+
+class ModerationQueuePage(BaseModel):
+    items: list[ModeratorComment]
+    next_cursor: str | None = None
+
+
+class DecisionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["approve", "reject"] = Field(description="approve publishes; reject rejects")
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTE_CHARS)] | None = None
+    version: int | None = Field(
+        default=None, ge=1, description="the version you reviewed; another one answers 409 conflict"
+    )
+
+
+class ClaimRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    count: int = Field(default=10, ge=1, le=MAX_CLAIM, description="how many comments to lease")
+    post_id: Annotated[str, StringConstraints(pattern=POST_ID_PATTERN)] | None = None
+
+
+class ClaimResult(BaseModel):
+    items: list[ModeratorComment] = Field(description="pending comments now leased to you, oldest first")
+    claimed_until: datetime
+
+
+class StatusCounts(BaseModel):
+    post_id: str | None = None
+    counts: dict[Status, int]
+    total: int

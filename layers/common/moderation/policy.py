@@ -1,0 +1,43 @@
+"""The decision: pure, so every threshold boundary can be tested without I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from moderation.models import Status
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    review: float
+    reject: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: Status
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def comment_score(scores: Mapping[str, float]) -> float:
+    """The comment's score is its worst label."""
+    return max(scores.values(), default=0.0)
+
+
+def decide(
+    scores: Mapping[str, float],
+    hold_reasons: Sequence[str],
+    thresholds: Thresholds,
+    reject_reasons: Sequence[str] = (),
+) -> Decision:
+    """Reject at or above the reject threshold, hold at or above review or for any hold reason."""
+    score = comment_score(scores)
+    if reject_reasons or score >= thresholds.reject:
+        over = [f"score:{label}" for label, value in scores.items() if value >= thresholds.reject]
+        return Decision("rejected", score, [*reject_reasons, *over, *hold_reasons])
+    over = [f"score:{label}" for label, value in scores.items() if value >= thresholds.review]
+    if over or hold_reasons:
+        return Decision("pending", score, [*over, *hold_reasons])
+    return Decision("published", score, [])

@@ -1,0 +1,68 @@
+"""The composition root: settings, storage and scorer built once per Lambda container, at init."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+
+from aws_lambda_powertools import Logger
+
+from moderation.review import ReviewService
+from moderation.scoring.base import Scorer, load_scorer
+from moderation.service import CommentService
+from moderation.settings import Settings
+from moderation.store import DynamoCommentStore
+
+logger = Logger(child=True)
+
+
+@cache
+def settings() -> Settings:
+    return Settings()
+
+
+@cache
+def secret() -> bytes:
+    configured = settings().app_secret
+    if configured:
+        return configured.encode()
+    # Without a shared secret, cursors and client hashes only hold within this process.
+    logger.warning("APP_SECRET is not set; using a random secret for this process")
+    return secrets.token_bytes(32)
+
+
+@cache
+def store() -> DynamoCommentStore:
+    return DynamoCommentStore(settings().table_name)
+
+
+@cache
+def scoring() -> tuple[Scorer | None, str]:
+    """The scorer, loaded once, and a line saying what it is (or why scoring is off and the fix)."""
+    loaded, description = load_scorer(settings())
+    if loaded is None:
+        logger.error(description)
+    else:
+        logger.info("scoring with %s", description)
+    return loaded, description
+
+
+def scorer() -> Scorer | None:
+    return scoring()[0]
+
+
+@cache
+def comment_service() -> CommentService:
+    return CommentService(store(), scorer(), settings(), secret())
+
+
+@cache
+def review_service() -> ReviewService:
+    # No scorer: moderation never loads the model.
+    return ReviewService(store(), settings(), secret())
+
+
+def reset() -> None:
+    """Forget everything built from the environment (tests change it between cases)."""
+    for built in (settings, secret, store, scoring, comment_service, review_service):
+        built.cache_clear()

@@ -1,0 +1,1 @@
+"""Scoring: the scorer interface and its implementations."""

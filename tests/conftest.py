@@ -1,0 +1,19 @@
+"""Every test runs offline against fakes or moto; nothing can reach AWS or a model hub."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.update(
+    {
+        "HF_HUB_OFFLINE": "1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }
+)
+os.environ.pop("AWS_PROFILE", None)

@@ -1,0 +1,102 @@
+"""The local stack over HTTP, as the blog's frontend and a developer use it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.support.local_stack import LocalStackProcess, local_stack
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStackProcess]:
+    with local_stack() as running:
+        yield running
+
+
+def comments_path(post: str) -> str:
+    return f"/posts/{post}/comments"
+
+
+def test_banner_prints_the_urls_and_the_token(stack: LocalStackProcess) -> None:
+    assert f"{stack.base_url}/console" in stack.log
+    assert f"moderator token:   {stack.token}" in stack.log
+    assert "MODERATION_SCORER" in stack.log
+
+
+def test_demo_page_and_openapi_are_served(stack: LocalStackProcess) -> None:
+    page = stack.request("GET", "/")
+    assert page.status == 200
+    assert 'id="comment-form"' in page.body
+    assert stack.request("GET", "/static/demo.js").status == 200
+    spec = stack.request("GET", "/openapi.json").body
+    assert {"get", "post"} <= set(spec["paths"]["/posts/{post_id}/comments"])
+
+
+def test_publish_hold_reject_and_list(stack: LocalStackProcess) -> None:
+    path = comments_path("e2e-flow")
+    published = stack.request("POST", path, {"author_name": "Ada", "body": "Great read"})
+    held = stack.request("POST", path, {"author_name": "Bob", "body": "meh [[insult=0.6]]"})
+    rejected = stack.request("POST", path, {"author_name": "Eve", "body": "abuse [[threat=0.95]]"})
+    assert [published.status, held.status, rejected.status] == [201, 202, 422]
+    assert rejected.body["error"]["details"]["reasons"] == ["score:threat"]
+    listed = stack.request("GET", path)
+    assert [item["id"] for item in listed.body["items"]] == [published.body["id"]]
+
+
+def test_paging_over_http(stack: LocalStackProcess) -> None:
+    path = comments_path("e2e-paging")
+    ids = [stack.request("POST", path, {"author_name": "R", "body": f"comment {n}"}).body["id"] for n in range(5)]
+    seen, query = [], "?limit=2"
+    while True:
+        page = stack.request("GET", path + query).body
+        seen += [item["id"] for item in page["items"]]
+        if not page["next_cursor"]:
+            break
+        query = f"?limit=2&cursor={page['next_cursor']}"
+    assert seen == ids
+
+
+def test_errors_over_http(stack: LocalStackProcess) -> None:
+    path = comments_path("e2e-errors")
+    assert stack.request("POST", path, raw=b"{nope").body["error"]["code"] == "invalid_json"
+    too_big = stack.request("POST", path, {"author_name": "A", "body": "x" * 17000})
+    assert (too_big.status, too_big.body["error"]["code"]) == (413, "payload_too_large")
+    bad_post = stack.request("POST", "/posts/bad%20id/comments", {"author_name": "A", "body": "x"})
+    assert (bad_post.status, bad_post.body["error"]["code"]) == (400, "invalid_post_id")
+    assert stack.request("GET", path + "?cursor=forged").body["error"]["code"] == "invalid_cursor"
+    assert stack.request("GET", "/nowhere").status == 404
+
+
+def test_idempotent_retry_over_http(stack: LocalStackProcess) -> None:
+    path = comments_path("e2e-idempotency")
+    body = {"author_name": "Ada", "body": "sent twice over a flaky network"}
+    first = stack.request("POST", path, body, headers={"Idempotency-Key": "abc-123"})
+    again = stack.request("POST", path, body, headers={"Idempotency-Key": "abc-123"})
+    assert (again.status, again.body) == (first.status, first.body)
+    assert len(stack.request("GET", path).body["items"]) == 1
+
+
+def test_concurrent_posts_are_each_stored_once(stack: LocalStackProcess) -> None:
+    path = comments_path("e2e-concurrent")
+
+    def post(n: int) -> int:
+        return stack.request("POST", path, {"author_name": f"R{n}", "body": f"parallel {n}"}).status
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(post, range(40)))
+    assert statuses == [201] * 40
+    bodies = [item["body"] for item in stack.request("GET", path + "?limit=100").body["items"]]
+    assert sorted(bodies) == sorted(f"parallel {n}" for n in range(40))
+
+
+def test_without_a_model_it_starts_loudly_and_holds_everything(tmp_path: object) -> None:
+    with local_stack(MODERATION_SCORER="", MODEL_DIR=str(tmp_path)) as bare:
+        assert "SCORING UNAVAILABLE" in bare.log
+        assert "make model" in bare.log
+        reply = bare.request("POST", comments_path("no-model"), {"author_name": "A", "body": "hello"})
+        assert (reply.status, reply.body["status"]) == (202, "pending")

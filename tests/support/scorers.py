@@ -1,0 +1,33 @@
+"""Scorers for tests: deterministic, so a test can ask for any score it needs.
+
+`ScriptedScorer` reads markers from the text: `[[insult=0.73]]` gives that label that score,
+`[[fail]]` makes it raise. Every other label scores 0.01.
+"""
+
+from __future__ import annotations
+
+import re
+
+LABELS = ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack")
+_MARKER = re.compile(r"\[\[(\w+)=([0-9.]+)\]\]")
+
+
+class ScriptedScorer:
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def predict(self, text: list[str]) -> dict[str, list[float]]:
+        self.calls.append(list(text))
+        results: dict[str, list[float]] = {label: [] for label in LABELS}
+        for item in text:
+            if "[[fail]]" in item:
+                raise RuntimeError("scorer exploded")
+            wanted = {label: float(value) for label, value in _MARKER.findall(item)}
+            for label in LABELS:
+                results[label].append(wanted.get(label, 0.01))
+        return results
+
+
+def make() -> ScriptedScorer:
+    """The MODERATION_SCORER factory: `tests.support.scorers:make`."""
+    return ScriptedScorer()

@@ -1,0 +1,209 @@
+"""The reader use cases, with an in-memory store and a scripted scorer (GIVEN / WHEN / THEN)."""
+
+from __future__ import annotations
+
+import pytest
+from moderation.errors import (
+    DuplicateComment,
+    IdempotencyKeyReused,
+    ParentNotFound,
+    RateLimited,
+    StorageUnavailable,
+)
+from moderation.models import NewComment
+from moderation.service import CommentService
+from moderation.settings import Settings
+
+from tests.support.fakes import InMemoryStore
+from tests.support.scorers import ScriptedScorer
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def store() -> InMemoryStore:
+    return InMemoryStore()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def make_service(
+    store: InMemoryStore, clock: Clock, scorer: ScriptedScorer | None = None, **env: object
+) -> CommentService:
+    settings = Settings.model_validate({"rate_limit_per_minute": 5, **env})
+    return CommentService(store, scorer or ScriptedScorer(), settings, b"secret", clock=clock)
+
+
+@pytest.fixture
+def service(store: InMemoryStore, clock: Clock) -> CommentService:
+    return make_service(store, clock)
+
+
+def comment(body: str = "Lovely post", **fields: str) -> NewComment:
+    return NewComment.model_validate({"author_name": "Ada", "body": body, **fields})
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "status"),
+    [
+        ("clean [[toxicity=0.49]]", 201, "published"),
+        ("borderline [[insult=0.5]]", 202, "pending"),
+        ("abuse [[threat=0.9]]", 422, "rejected"),
+    ],
+)
+def test_every_comment_is_stored_whatever_its_fate(
+    service: CommentService, store: InMemoryStore, body: str, code: int, status: str
+) -> None:
+    outcome = service.submit("p1", comment(body), "203.0.113.9")
+    assert outcome.status_code == code
+    [stored] = store.comments.values()
+    assert stored.status == status
+    assert stored.scores["toxicity"] == pytest.approx(0.49 if "0.49" in body else 0.01)
+
+
+def test_a_rejection_answers_with_the_id_and_reasons(service: CommentService, store: InMemoryStore) -> None:
+    outcome = service.submit("p1", comment("[[insult=0.97]]"), None)
+    [stored] = store.comments.values()
+    assert outcome.body["error"]["code"] == "comment_rejected"
+    assert outcome.body["error"]["details"] == {"id": stored.id, "reasons": ["score:insult"]}
+
+
+def test_a_failing_scorer_holds_the_comment_never_loses_or_publishes_it(
+    service: CommentService, store: InMemoryStore
+) -> None:
+    outcome = service.submit("p1", comment("[[fail]] kind words"), None)
+    assert outcome.status_code == 202
+    [stored] = store.comments.values()
+    assert (stored.status, stored.reasons) == ("pending", ["scoring_unavailable"])
+
+
+def test_without_a_scorer_every_comment_is_held(store: InMemoryStore, clock: Clock) -> None:
+    settings = Settings()
+    service = CommentService(store, None, settings, b"s", clock=clock)
+    assert service.submit("p1", comment(), None).status_code == 202
+    assert next(iter(store.comments.values())).reasons == ["scoring_unavailable"]
+
+
+def test_links_at_max_links_hold_the_comment(store: InMemoryStore, clock: Clock) -> None:
+    service = make_service(store, clock, max_links=2)
+    assert service.submit("p1", comment("see https://a.example"), None).status_code == 201
+    outcome = service.submit("p1", comment("see https://a.example and https://b.example"), None)
+    assert outcome.status_code == 202
+    assert "too_many_links" in next(c for c in store.comments.values() if c.status == "pending").reasons
+
+
+def test_banned_words_reject_and_suspect_words_hold(store: InMemoryStore, clock: Clock) -> None:
+    service = make_service(store, clock, banned_words=("scumbag",), suspect_words=("casino",))
+    assert service.submit("p1", comment("you s c u m b a g"), None).status_code == 422
+    assert service.submit("p1", comment("try my c4sino"), None).status_code == 202
+
+
+def test_private_data_is_stored_only_as_hashes(service: CommentService, store: InMemoryStore) -> None:
+    service.submit("p1", comment(author_email="Ada@Example.com"), "203.0.113.9")
+    [stored] = store.comments.values()
+    assert stored.author_email_hash
+    assert "@" not in stored.author_email_hash
+    assert stored.client_hash
+    assert "203.0.113.9" not in stored.client_hash
+    assert "203.0.113.9" not in stored.model_dump_json()
+    assert "Example.com" not in stored.model_dump_json()
+
+
+def test_rejected_comments_expire_after_the_retention(store: InMemoryStore, clock: Clock) -> None:
+    service = make_service(store, clock, rejected_retention_days=7)
+    service.submit("p1", comment("[[toxicity=0.99]]"), None)
+    service.submit("p1", comment("fine"), None)
+    rejected = next(c for c in store.comments.values() if c.status == "rejected")
+    published = next(c for c in store.comments.values() if c.status == "published")
+    assert rejected.expires_at == int(clock.now) + 7 * 86400
+    assert published.expires_at is None
+
+
+def test_idempotent_repeat_returns_the_first_response_and_stores_nothing_new(
+    service: CommentService, store: InMemoryStore
+) -> None:
+    first = service.submit("p1", comment(), "1.1.1.1", idempotency_key="k1")
+    again = service.submit("p1", comment(), "1.1.1.1", idempotency_key="k1")
+    assert (again.status_code, again.body) == (first.status_code, first.body)
+    assert again.replayed
+    assert len(store.comments) == 1
+
+
+def test_same_key_different_body_is_refused(service: CommentService, store: InMemoryStore) -> None:
+    service.submit("p1", comment("one"), None, idempotency_key="k1")
+    with pytest.raises(IdempotencyKeyReused):
+        service.submit("p1", comment("two"), None, idempotency_key="k1")
+    assert len(store.comments) == 1
+
+
+def test_duplicate_within_window_is_refused_then_allowed_after(
+    service: CommentService, store: InMemoryStore, clock: Clock
+) -> None:
+    service.submit("p1", comment(), None)
+    with pytest.raises(DuplicateComment):
+        service.submit("p1", comment(), None)
+    service.submit("p2", comment(), None)
+    clock.now += 601
+    service.submit("p1", comment(), None)
+    assert len(store.comments) == 3
+
+
+def test_rate_limit_counts_per_client_and_says_when_to_retry(store: InMemoryStore, clock: Clock) -> None:
+    service = make_service(store, clock, rate_limit_per_minute=2)
+    clock.now = 1_800_000_010.0
+    service.submit("p1", comment("a"), "1.1.1.1")
+    service.submit("p1", comment("b"), "1.1.1.1")
+    service.submit("p1", comment("c"), "2.2.2.2")
+    with pytest.raises(RateLimited) as refused:
+        service.submit("p1", comment("d"), "1.1.1.1")
+    assert refused.value.headers["Retry-After"] == "50"
+    assert len(store.comments) == 3
+
+
+def test_rate_limit_zero_turns_it_off(store: InMemoryStore, clock: Clock) -> None:
+    service = make_service(store, clock, rate_limit_per_minute=0)
+    for n in range(20):
+        service.submit("p1", comment(f"comment {n}"), "1.1.1.1")
+    assert len(store.comments) == 20
+
+
+def test_reply_needs_a_published_parent_on_the_same_post(
+    service: CommentService, store: InMemoryStore
+) -> None:
+    parent = service.submit("p1", comment("parent"), None).body["id"]
+    held = service.submit("p1", comment("held [[insult=0.6]]"), None).body["id"]
+    assert service.submit("p1", comment("reply", parent_id=parent), None).status_code == 201
+    for post, parent_id in [("p2", parent), ("p1", "01NOPE"), ("p1", held)]:
+        with pytest.raises(ParentNotFound):
+            service.submit(post, comment(f"reply to {parent_id}", parent_id=parent_id), None)
+
+
+def test_storage_failure_raises_and_leaves_nothing(service: CommentService, store: InMemoryStore) -> None:
+    store.fail_writes = True
+    with pytest.raises(StorageUnavailable):
+        service.submit("p1", comment(), None)
+    assert store.comments == {}
+
+
+def test_listing_pages_through_published_comments_only(service: CommentService) -> None:
+    for n in range(5):
+        service.submit("p1", comment(f"comment {n}"), None)
+    service.submit("p1", comment("held [[insult=0.7]]"), None)
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = service.list_published("p1", 2, cursor)
+        seen.extend(item.body for item in page.items)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == [f"comment {n}" for n in range(5)]

@@ -1,0 +1,32 @@
+"""Settings come from the contract's environment variables."""
+
+from __future__ import annotations
+
+import pytest
+from moderation.settings import Settings
+from pydantic import ValidationError
+
+
+def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("REVIEW_THRESHOLD", "REJECT_THRESHOLD", "RATE_LIMIT_PER_MINUTE", "MAX_LINKS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings()
+    assert (settings.review_threshold, settings.reject_threshold) == (0.5, 0.9)
+    assert (settings.rate_limit_per_minute, settings.max_links) == (5, 2)
+
+
+def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVIEW_THRESHOLD", "0.3")
+    monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "0")
+    monkeypatch.setenv("BANNED_WORDS", "foo, bar ,,baz")
+    settings = Settings()
+    assert settings.review_threshold == 0.3
+    assert settings.rate_limit_per_minute == 0
+    assert settings.banned_words == ("foo", "bar", "baz")
+
+
+def test_review_above_reject_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVIEW_THRESHOLD", "0.95")
+    monkeypatch.setenv("REJECT_THRESHOLD", "0.9")
+    with pytest.raises(ValidationError, match="REVIEW_THRESHOLD"):
+        Settings()
