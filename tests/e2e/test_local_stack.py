@@ -50,7 +50,9 @@ def test_publish_hold_reject_and_list(stack: LocalStackProcess) -> None:
 
 def test_paging_over_http(stack: LocalStackProcess) -> None:
     path = comments_path("e2e-paging")
-    ids = [stack.request("POST", path, {"author_name": "R", "body": f"comment {n}"}).body["id"] for n in range(5)]
+    ids = [
+        stack.request("POST", path, {"author_name": "R", "body": f"comment {n}"}).body["id"] for n in range(5)
+    ]
     seen, query = [], "?limit=2"
     while True:
         page = stack.request("GET", path + query).body

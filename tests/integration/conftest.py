@@ -12,9 +12,9 @@ from typing import Any
 
 import boto3
 import pytest
+from moderation import runtime
 from moto import mock_aws
 
-from moderation import runtime
 from tests.support.aws import ROOT, create_tables_from_template
 
 for function_dir in (ROOT / "functions").iterdir():

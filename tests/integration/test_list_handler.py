@@ -72,7 +72,9 @@ def test_bad_cursor(list_comments: Call) -> None:
     assert (result.status, result.body["error"]["code"]) == (400, "invalid_cursor")
 
 
-def test_cursor_from_another_post_is_refused(list_comments: Call, post_comment: Call, seeded: list[str]) -> None:
+def test_cursor_from_another_post_is_refused(
+    list_comments: Call, post_comment: Call, seeded: list[str]
+) -> None:
     cursor = list_comments(limit="1").body["next_cursor"]
     result = list_comments(post_id="another-post", cursor=cursor)
     assert (result.status, result.body["error"]["code"]) == (400, "invalid_cursor")

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
 from moderation import runtime
+
 from tests.integration.conftest import HttpResult, invoke_handler, load_event
 
 Post = Callable[..., HttpResult]
@@ -74,7 +74,9 @@ def test_scorer_failure_holds_with_scoring_unavailable(post_comment: Post, aws: 
     assert (item["status"], item["reasons"]) == ("pending", ["scoring_unavailable"])
 
 
-def test_no_model_and_no_plugin_holds_everything(post_comment: Post, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+def test_no_model_and_no_plugin_holds_everything(
+    post_comment: Post, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
     monkeypatch.delenv("MODERATION_SCORER")
     monkeypatch.setenv("MODEL_DIR", str(tmp_path))
     runtime.reset()
@@ -165,7 +167,9 @@ def test_idempotency_key_reused_with_another_body(post_comment: Post, aws: Any) 
     assert len(stored_comments(aws)) == 1
 
 
-def test_rate_limit_answers_429_with_retry_after(post_comment: Post, monkeypatch: pytest.MonkeyPatch, aws: Any) -> None:
+def test_rate_limit_answers_429_with_retry_after(
+    post_comment: Post, monkeypatch: pytest.MonkeyPatch, aws: Any
+) -> None:
     monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "2")
     runtime.reset()
     # Keep the three posts inside one one-minute window.

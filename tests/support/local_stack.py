@@ -34,7 +34,12 @@ class LocalStackProcess:
     log_path: Path
 
     def request(
-        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
     ) -> Reply:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         request = urllib.request.Request(self.base_url + path, data=data, method=method)
@@ -42,7 +47,7 @@ class LocalStackProcess:
         for name, value in (headers or {}).items():
             request.add_header(name, value)
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback only
+            with urllib.request.urlopen(request, timeout=30) as response:
                 return _reply(response.status, dict(response.headers), response.read())
         except urllib.error.HTTPError as error:
             return _reply(error.code, dict(error.headers), error.read())
@@ -106,7 +111,7 @@ def _wait_until_serving(stack: LocalStackProcess, process: subprocess.Popen[byte
         if process.poll() is not None:
             raise RuntimeError(f"moderation serve exited with {process.returncode}:\n{stack.log}")
         try:
-            with urllib.request.urlopen(stack.base_url + "/openapi.json", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(stack.base_url + "/openapi.json", timeout=2):
                 return
         except OSError:
             time.sleep(0.2)

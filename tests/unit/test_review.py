@@ -1,0 +1,294 @@
+"""Moderation use cases with an in-memory store and a fixed clock (GIVEN / WHEN / THEN)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from moderation.errors import (
+    Forbidden,
+    InvalidCursor,
+    NotFound,
+    StorageUnavailable,
+    Unauthorized,
+    VersionConflict,
+)
+from moderation.models import ClaimRequest, DecisionRequest, Status, StoredComment
+from moderation.review import (
+    CLAIM_SECONDS,
+    Moderator,
+    ReviewService,
+    groups_from_claim,
+    moderator_from_claims,
+)
+from moderation.settings import Settings
+from moderation.store import StaleComment
+from pydantic import ValidationError
+
+from tests.support.review_fakes import InMemoryReviewStore
+
+NOW = 1_800_000_000.0
+GRACE = Moderator("grace")
+LINUS = Moderator("linus")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def store() -> InMemoryReviewStore:
+    return InMemoryReviewStore()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def service(store: InMemoryReviewStore, clock: Clock) -> ReviewService:
+    return ReviewService(
+        store, Settings.model_validate({"rejected_retention_days": 30}), b"secret", clock=clock
+    )
+
+
+def comment(n: int, status: Status = "pending", post_id: str = "post", **extra: Any) -> StoredComment:
+    return StoredComment.model_validate(
+        {
+            "id": f"01KB{n:022d}",
+            "post_id": post_id,
+            "author_name": "Reader",
+            "body": f"comment {n}",
+            "created_at": datetime.fromtimestamp(NOW - 1000 + n, UTC),
+            "status": status,
+            "scores": {"insult": 0.6},
+            "reasons": ["score:insult"],
+            **extra,
+        }
+    )
+
+
+# --- who is calling -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claim", "groups"),
+    [
+        ("[moderators]", {"moderators"}),
+        ("[editors moderators]", {"editors", "moderators"}),
+        ("editors,moderators", {"editors", "moderators"}),
+        (["moderators", "editors"], {"editors", "moderators"}),
+        ("[]", set()),
+        (None, set()),
+        (42, set()),
+    ],
+)
+def test_group_claims_are_read_in_every_shape_cognito_sends(claim: object, groups: set[str]) -> None:
+    assert groups_from_claim(claim) == groups
+
+
+def test_the_moderator_is_named_by_username_then_email_then_sub() -> None:
+    groups = {"cognito:groups": "[moderators]"}
+    assert moderator_from_claims({"username": "grace", "email": "g@x.org", **groups}).name == "grace"
+    assert moderator_from_claims({"cognito:username": "grace", "sub": "1f", **groups}).name == "grace"
+    assert moderator_from_claims({"email": "g@x.org", "sub": "1f", **groups}).name == "g@x.org"
+    assert moderator_from_claims({"sub": "1f", **groups}).name == "1f"
+
+
+def test_no_identity_is_unauthorized_and_no_group_is_forbidden() -> None:
+    with pytest.raises(Unauthorized):
+        moderator_from_claims({})
+    with pytest.raises(Unauthorized):
+        moderator_from_claims({"cognito:groups": "[moderators]"})
+    with pytest.raises(Forbidden):
+        moderator_from_claims({"username": "mallory", "cognito:groups": "[moderatorsx]"})
+
+
+# --- the queue ------------------------------------------------------------------------------
+
+
+def test_queue_pages_one_status_oldest_first(service: ReviewService, store: InMemoryReviewStore) -> None:
+    for n in (3, 1, 2):
+        store.add(comment(n))
+    store.add(comment(4, status="published"))
+
+    first = service.queue("pending", None, 2, None)
+    second = service.queue("pending", None, 2, first.next_cursor)
+
+    assert [c.id for c in first.items + second.items] == [comment(n).id for n in (1, 2, 3)]
+    assert second.next_cursor is None
+
+
+def test_queue_for_one_post(service: ReviewService, store: InMemoryReviewStore) -> None:
+    store.add(comment(1, post_id="a"))
+    store.add(comment(2, post_id="b"))
+    assert [c.post_id for c in service.queue("pending", "b", 10, None).items] == ["b"]
+
+
+def test_a_cursor_is_bound_to_its_status_and_post(service: ReviewService, store: InMemoryReviewStore) -> None:
+    for n in range(3):
+        store.add(comment(n))
+    cursor = service.queue("pending", None, 1, None).next_cursor
+    assert cursor is not None
+    with pytest.raises(InvalidCursor):
+        service.queue("pending", "post", 1, cursor)
+
+
+def test_a_lapsed_claim_is_not_shown(service: ReviewService, store: InMemoryReviewStore) -> None:
+    store.add(comment(1, claimed_by="grace", claimed_until=datetime.fromtimestamp(NOW - 1, UTC)))
+    store.add(comment(2, claimed_by="linus", claimed_until=datetime.fromtimestamp(NOW + 60, UTC)))
+    assert [c.claimed_by for c in service.queue("pending", None, 10, None).items] == [None, "linus"]
+    assert service.detail(comment(1).id).claimed_until is None
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+def test_reject_records_history_and_starts_the_retention_clock(
+    service: ReviewService, store: InMemoryReviewStore
+) -> None:
+    target = store.add(comment(1, status="published"))
+
+    decided = service.decide(target.id, DecisionRequest(action="reject", note="  spam  ", version=1), GRACE)
+
+    assert (decided.status, decided.version) == ("rejected", 2)
+    [entry] = decided.history
+    assert (entry.by, entry.from_status, entry.to_status, entry.note) == (
+        "grace",
+        "published",
+        "rejected",
+        "spam",
+    )
+    assert entry.at == datetime.fromtimestamp(NOW, UTC)
+    assert store.comments[target.id].expires_at == int(NOW) + 30 * 86400
+
+
+def test_approve_clears_the_expiry_of_a_rejected_comment(
+    service: ReviewService, store: InMemoryReviewStore
+) -> None:
+    target = store.add(comment(1, status="rejected", expires_at=int(NOW) + 10))
+    decided = service.decide(target.id, DecisionRequest(action="approve"), GRACE)
+    assert decided.status == "published"
+    assert store.comments[target.id].expires_at is None
+
+
+def test_a_stale_version_is_a_conflict(service: ReviewService, store: InMemoryReviewStore) -> None:
+    target = store.add(comment(1, version=3))
+    with pytest.raises(VersionConflict) as raised:
+        service.decide(target.id, DecisionRequest(action="approve", version=2), GRACE)
+    assert raised.value.details == {"current_version": 3, "status": "pending"}
+    assert store.comments[target.id] == target
+
+
+def test_losing_a_race_with_a_version_is_a_conflict(
+    service: ReviewService, store: InMemoryReviewStore
+) -> None:
+    target = store.add(comment(1))
+    store.race_next_decision = True
+    with pytest.raises(VersionConflict):
+        service.decide(target.id, DecisionRequest(action="approve", version=1), GRACE)
+
+
+def test_losing_a_race_without_a_version_decides_on_what_is_there_now(
+    service: ReviewService, store: InMemoryReviewStore
+) -> None:
+    target = store.add(comment(1))
+    store.race_next_decision = True
+    decided = service.decide(target.id, DecisionRequest(action="approve"), GRACE)
+    assert (decided.status, decided.version) == ("published", 3)
+
+
+def test_a_comment_that_keeps_changing_gives_up_safely(
+    service: ReviewService, store: InMemoryReviewStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = store.add(comment(1))
+
+    def always_stale(*_: object) -> StoredComment:
+        raise StaleComment
+
+    monkeypatch.setattr(store, "apply_decision", always_stale)
+    with pytest.raises(StorageUnavailable):
+        service.decide(target.id, DecisionRequest(action="approve"), GRACE)
+    assert store.comments[target.id] == target
+
+
+def test_deciding_an_unknown_comment_is_not_found(service: ReviewService) -> None:
+    with pytest.raises(NotFound):
+        service.decide("nope", DecisionRequest(action="approve"), GRACE)
+    with pytest.raises(NotFound):
+        service.detail("nope")
+
+
+def test_decision_requests_are_strict() -> None:
+    with pytest.raises(ValidationError):
+        DecisionRequest.model_validate({"action": "delete"})
+    with pytest.raises(ValidationError):
+        DecisionRequest.model_validate({"action": "approve", "version": 0})
+    with pytest.raises(ValidationError):
+        DecisionRequest.model_validate({"action": "approve", "note": "x" * 1001})
+    with pytest.raises(ValidationError):
+        DecisionRequest.model_validate({"action": "approve", "by": "someone else"})
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+def test_claims_skip_what_others_hold_until_it_lapses(
+    service: ReviewService, store: InMemoryReviewStore, clock: Clock
+) -> None:
+    for n in range(3):
+        store.add(comment(n))
+    store.add(comment(9, status="rejected"))
+
+    mine = service.claim(ClaimRequest(count=2), GRACE)
+    theirs = service.claim(ClaimRequest(count=5), LINUS)
+
+    assert [c.id for c in mine.items] == [comment(0).id, comment(1).id]
+    assert [c.id for c in theirs.items] == [comment(2).id]
+    assert mine.claimed_until == datetime.fromtimestamp(NOW + CLAIM_SECONDS, UTC)
+    clock.now += CLAIM_SECONDS + 1
+    assert len(service.claim(ClaimRequest(count=5), LINUS).items) == 3
+
+
+def test_claims_look_past_a_page_of_held_comments(service: ReviewService, store: InMemoryReviewStore) -> None:
+    for n in range(60):
+        store.add(comment(n))
+    service.claim(ClaimRequest(count=25), GRACE)
+    service.claim(ClaimRequest(count=25), Moderator("ada"))
+    found = service.claim(ClaimRequest(count=5), LINUS)
+    assert [c.id for c in found.items] == [comment(n).id for n in range(50, 55)]
+
+
+def test_a_decision_releases_a_claim(service: ReviewService, store: InMemoryReviewStore) -> None:
+    target = store.add(comment(1))
+    service.claim(ClaimRequest(count=1), GRACE)
+    assert service.decide(target.id, DecisionRequest(action="approve"), LINUS).claimed_by is None
+
+
+# --- counts and expiry ----------------------------------------------------------------------
+
+
+def test_counts_sum_the_statuses(service: ReviewService, store: InMemoryReviewStore) -> None:
+    store.add(comment(1))
+    store.add(comment(2, status="published"))
+    store.add(comment(3, status="published", post_id="other"))
+    counts = service.counts("post")
+    assert counts.counts == {"published": 1, "pending": 1, "rejected": 0}
+    assert counts.total == 2
+    assert service.counts(None).total == 3
+
+
+def test_an_expired_comment_is_counted_once_and_other_items_never(
+    service: ReviewService, store: InMemoryReviewStore
+) -> None:
+    image = {"pk": "COMMENT#x", "sk": "COMMENT", **comment(1, status="rejected").model_dump(by_alias=True)}
+    assert service.record_expiry(image) is True
+    assert service.record_expiry(image) is False
+    assert service.record_expiry({"pk": "RATE#abc#1", "sk": "RATE"}) is False
+    assert [c.status for c in store.expired] == ["rejected"]
