@@ -13,7 +13,7 @@ PY312 := $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/n
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: help run test lint typecheck unit integration e2e template build model bench load deploy clean
+.PHONY: help run test lint typecheck unit integration e2e browser browser-deps template build model bench load deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,7 +39,7 @@ $(SAM_VENV)/.installed:
 run: $(VENV)/.run-installed ## serve the API, demo page and console on http://127.0.0.1:$PORT
 	PORT=$(PORT) $(BIN)/moderation serve
 
-test: $(VENV)/.dev-installed $(SAM_VENV)/.installed ## lint, type-check, every test, template checks
+test: $(VENV)/.dev-installed $(SAM_VENV)/.installed browser-deps ## lint, type-check, every test, template checks
 	$(MAKE) lint typecheck
 	$(BIN)/pytest -n 2 --dist loadfile
 	$(MAKE) template build
@@ -60,10 +60,22 @@ integration: $(VENV)/.dev-installed ## handlers with events/ under moto
 e2e: $(VENV)/.dev-installed ## the local stack over HTTP
 	$(BIN)/pytest tests/e2e
 
+browser: $(VENV)/.dev-installed browser-deps ## the console in headless Chromium
+	$(BIN)/pytest tests/browser
+
+# Debian's chromium: Playwright's own browser downloads are not reachable from our machines.
+browser-deps: ## install Chromium for the browser test (apt-get, as root) when it is missing
+	@test -x /usr/bin/chromium || { \
+		echo "installing chromium with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -x /usr/bin/chromium || { echo "chromium is still missing; install it (apt-get install chromium)"; exit 1; }
+
 template: $(SAM_VENV)/.installed ## sam validate --lint, and cfn-lint on the translated template
 	PATH=$(SAM_PATH) sam validate --lint --region us-east-1
-	$(SAM_VENV)/bin/python scripts/translate_template.py template.yaml > .aws-sam-translated.json
-	$(SAM_VENV)/bin/cfn-lint --regions us-east-1 -- .aws-sam-translated.json
+	AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/python scripts/translate_template.py template.yaml \
+		> .aws-sam-translated.json
+	@# W2001: the translator inlines parameter defaults (AllowedOrigins), so it looks unused.
+	$(SAM_VENV)/bin/cfn-lint --regions us-east-1 --ignore-checks W2001 -- .aws-sam-translated.json
 	@rm -f .aws-sam-translated.json
 
 build: $(SAM_VENV)/.installed ## sam build with python3.12
@@ -76,6 +88,9 @@ model: $(VENV)/.dev-installed ## export a Detoxify checkpoint to $MODEL_DIR (CHE
 
 bench: $(VENV)/.dev-installed ## Detoxify vs our scorer, side by side; writes bench/results.json
 	$(BIN)/python bench/run.py
+
+load: $(VENV)/.dev-installed ## N clients posting and listing against a local stack on loopback (CLIENTS=16 DURATION=20)
+	$(BIN)/python scripts/load.py --clients $(or $(CLIENTS),16) --duration $(or $(DURATION),20)
 
 deploy: build ## sam deploy --guided (needs AWS credentials)
 	PATH=$(SAM_PATH) sam deploy --guided

@@ -1,0 +1,96 @@
+"""GET /console, /console/config.json, /static/{name}: the moderators' console, deployed with the stack.
+
+The files are the ones the local stack serves (moderation/local/static, shipped in the common
+layer), so the console on a laptop and in AWS is the same code. Served from the API's own origin,
+it needs no CORS and no separate bucket or distribution.
+"""
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import moderation
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Path as PathParam
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from moderation import runtime
+from moderation.errors import NotFound
+from moderation.http import create_resolver, resolve
+from moderation.settings import Settings
+from pydantic import BaseModel
+
+logger = Logger()
+tracer = Tracer()
+app = create_resolver()
+
+STATIC_DIR = Path(moderation.__file__).parent / "local" / "static"
+ASSET_NAME = r"^[a-z0-9_-]{1,64}\.(?:js|css|html)$"
+TYPES = {".js": "application/javascript", ".css": "text/css", ".html": "text/html"}
+# Everything the console loads comes from here; it talks to this API and to Cognito only.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self' https://*.amazoncognito.com; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+class CognitoConfig(BaseModel):
+    domain: str
+    client_id: str
+
+
+class ConsoleConfig(BaseModel):
+    """What the console needs to sign in; `cognito` is null where a pasted token is the way in."""
+
+    cognito: CognitoConfig | None = None
+
+
+def _file(name: str, cache_seconds: int) -> Response[str]:
+    path = STATIC_DIR / name
+    if not re.fullmatch(ASSET_NAME, name) or not path.is_file():
+        raise NotFound("No such file.")
+    return Response(
+        status_code=200,
+        content_type=f"{TYPES[path.suffix]}; charset=utf-8",
+        body=path.read_text(encoding="utf-8"),
+        headers={
+            "Cache-Control": f"public, max-age={cache_seconds}" if cache_seconds else "no-cache",
+            "Content-Security-Policy": CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+@app.get("/console", summary="The moderators' console", include_in_schema=False)
+def page() -> Response[str]:
+    return _file("console.html", cache_seconds=0)
+
+
+@app.get("/static/<name>", summary="The console's scripts and styles", include_in_schema=False)
+def asset(name: Annotated[str, PathParam(min_length=1, max_length=80)]) -> Response[str]:
+    return _file(name, cache_seconds=300)
+
+
+@app.get("/console/config.json", summary="How the console signs in", include_in_schema=False)
+def config(settings: Annotated[Settings, Depends(runtime.settings)]) -> Response[Any]:
+    cognito = (
+        CognitoConfig(domain=settings.cognito_domain, client_id=settings.cognito_client_id)
+        if settings.cognito_domain and settings.cognito_client_id
+        else None
+    )
+    return Response(
+        status_code=200,
+        content_type=content_types.APPLICATION_JSON,
+        body=ConsoleConfig(cognito=cognito).model_dump(mode="json"),
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return resolve(app, event, context)

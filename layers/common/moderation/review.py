@@ -1,0 +1,219 @@
+"""Use cases for moderators: the queue, one comment, decisions, claims and counts."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+
+from aws_lambda_powertools import Logger
+
+from moderation.cursor import CursorCodec
+from moderation.errors import Forbidden, NotFound, StorageUnavailable, Unauthorized, VersionConflict
+from moderation.models import (
+    ClaimRequest,
+    ClaimResult,
+    CommentDetail,
+    DecisionRequest,
+    HistoryEntry,
+    ModerationQueuePage,
+    ModeratorComment,
+    Status,
+    StatusCounts,
+    StoredComment,
+)
+from moderation.settings import Settings
+from moderation.store import StaleComment
+
+logger = Logger(child=True)
+
+MODERATORS_GROUP = "moderators"
+# Cognito puts `username` in access tokens and `cognito:username` in ID tokens.
+IDENTITY_CLAIMS = ("username", "cognito:username", "email", "sub")
+CLAIM_SECONDS = 5 * 60
+# A claim looks at this many pending comments at most, so a queue full of others' claims
+# costs a bounded amount of reads.
+CLAIM_SCAN_LIMIT = 200
+CLAIM_PAGE = 50
+DECISION_ATTEMPTS = 3
+
+Shown = TypeVar("Shown", bound=ModeratorComment)
+
+
+class ReviewStore(Protocol):
+    """What moderation needs of storage (DynamoCommentStore in AWS, a fake in unit tests)."""
+
+    def get(self, comment_id: str) -> StoredComment | None: ...
+    def list_post(
+        self, post_id: str, status: Status, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[StoredComment], dict[str, Any] | None]: ...
+    def list_status(
+        self, status: Status, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[StoredComment], dict[str, Any] | None]: ...
+    def counts(self, post_id: str | None = None) -> dict[Status, int]: ...
+    def apply_decision(
+        self, current: StoredComment, entry: HistoryEntry, expires_at: int | None
+    ) -> StoredComment: ...
+    def claim(self, comment_id: str, moderator: str, until: int, now: int) -> StoredComment | None: ...
+    def comment_from_image(self, image: Mapping[str, Any]) -> StoredComment | None: ...
+    def record_expiry(self, comment: StoredComment, now: int) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Moderator:
+    """The signed-in moderator, as the JWT authorizer's claims name them."""
+
+    name: str
+
+
+def moderator_from_claims(claims: Mapping[str, Any]) -> Moderator:
+    """The caller, if the claims show a member of the moderators group; else 401 or 403."""
+    name = next((str(claims[key]) for key in IDENTITY_CLAIMS if claims.get(key)), None)
+    if name is None:
+        raise Unauthorized("Sign in: send Authorization: Bearer <token>.")
+    if MODERATORS_GROUP not in groups_from_claim(claims.get("cognito:groups")):
+        raise Forbidden(f"You are signed in, but not in the '{MODERATORS_GROUP}' group.")
+    return Moderator(name)
+
+
+def groups_from_claim(value: object) -> set[str]:
+    """`cognito:groups` as a set: a JSON list, or the "[a b]" string HTTP API's authorizer passes on."""
+    if isinstance(value, list | tuple):
+        return {str(group) for group in value}
+    if isinstance(value, str):
+        return {group for group in re.split(r"[\s,]+", value.strip().strip("[]")) if group}
+    return set()
+
+
+class ReviewService:
+    def __init__(
+        self,
+        store: ReviewStore,
+        settings: Settings,
+        secret: bytes,
+        clock: Callable[[], float] = time.time,
+    ):
+        self._store = store
+        self._settings = settings
+        self._cursors = CursorCodec(secret)
+        self._clock = clock
+
+    def queue(
+        self, status: Status, post_id: str | None, limit: int, cursor: str | None
+    ) -> ModerationQueuePage:
+        """One page of comments in `status` (optionally one post's), oldest first."""
+        scope = f"moderation:{status}:{post_id or ''}"
+        start_key = self._cursors.decode(cursor, scope) if cursor else None
+        if post_id:
+            items, last_key = self._store.list_post(post_id, status, limit, start_key)
+        else:
+            items, last_key = self._store.list_status(status, limit, start_key)
+        now = self._clock()
+        return ModerationQueuePage(
+            items=[_live_claim(item.for_moderators(), now) for item in items],
+            next_cursor=self._cursors.encode(last_key, scope) if last_key else None,
+        )
+
+    def detail(self, comment_id: str) -> CommentDetail:
+        return _live_claim(self._get(comment_id).detail(), self._clock())
+
+    def decide(self, comment_id: str, request: DecisionRequest, moderator: Moderator) -> CommentDetail:
+        """Approve or reject from any status in one conditional write; 409 if `version` is stale."""
+        to_status: Status = "published" if request.action == "approve" else "rejected"
+        for _ in range(DECISION_ATTEMPTS):
+            current = self._get(comment_id)
+            if request.version is not None and request.version != current.version:
+                raise VersionConflict(
+                    "Someone else decided this comment first; reload it and decide again.",
+                    details={"current_version": current.version, "status": current.status},
+                )
+            now = self._clock()
+            entry = HistoryEntry(
+                at=datetime.fromtimestamp(now, UTC),
+                by=moderator.name,
+                from_status=current.status,
+                to_status=to_status,
+                note=request.note or None,
+            )
+            retention = self._settings.rejected_retention_days * 86400
+            expires_at = int(now) + retention if to_status == "rejected" else None
+            try:
+                updated = self._store.apply_decision(current, entry, expires_at)
+            except StaleComment:
+                # It changed after we read it: look again (with a version, that is a conflict).
+                continue
+            logger.info(
+                "comment decided",
+                extra={
+                    "comment_id": comment_id,
+                    "from": current.status,
+                    "to": to_status,
+                    "by": moderator.name,
+                },
+            )
+            return updated.detail()
+        raise StorageUnavailable("The comment kept changing while we decided it; please retry.")
+
+    def claim(self, request: ClaimRequest, moderator: Moderator) -> ClaimResult:
+        """Lease the next `count` pending comments no one else holds to `moderator`."""
+        now = self._clock()
+        until = int(now) + CLAIM_SECONDS
+        claimed: list[ModeratorComment] = []
+        start_key: dict[str, Any] | None = None
+        examined = 0
+        while len(claimed) < request.count and examined < CLAIM_SCAN_LIMIT:
+            if request.post_id:
+                page, start_key = self._store.list_post(request.post_id, "pending", CLAIM_PAGE, start_key)
+            else:
+                page, start_key = self._store.list_status("pending", CLAIM_PAGE, start_key)
+            for comment in page:
+                examined += 1
+                if _held_by_other(comment, moderator, now):
+                    continue
+                # The conditional write settles races with other moderators claiming at once.
+                leased = self._store.claim(comment.id, moderator.name, until, int(now))
+                if leased is not None:
+                    claimed.append(leased.for_moderators())
+                    if len(claimed) == request.count:
+                        break
+            if start_key is None:
+                break
+        return ClaimResult(items=claimed, claimed_until=datetime.fromtimestamp(until, UTC))
+
+    def counts(self, post_id: str | None) -> StatusCounts:
+        counts = self._store.counts(post_id)
+        return StatusCounts(post_id=post_id, counts=counts, total=sum(counts.values()))
+
+    def record_expiry(self, image: Mapping[str, Any]) -> bool:
+        """Keep the counters exact when DynamoDB's TTL deletes a comment (seen in the table's stream)."""
+        comment = self._store.comment_from_image(image)
+        if comment is None:
+            return False
+        counted = self._store.record_expiry(comment, int(self._clock()))
+        logger.info("expired comment", extra={"comment_id": comment.id, "counted": counted})
+        return counted
+
+    def _get(self, comment_id: str) -> StoredComment:
+        comment = self._store.get(comment_id)
+        if comment is None:
+            raise NotFound("No comment with this id.", details={"id": comment_id})
+        return comment
+
+
+def _held_by_other(comment: ModeratorComment, moderator: Moderator, now: float) -> bool:
+    return (
+        comment.claimed_by is not None
+        and comment.claimed_by != moderator.name
+        and comment.claimed_until is not None
+        and comment.claimed_until.timestamp() > now
+    )
+
+
+def _live_claim(comment: Shown, now: float) -> Shown:
+    """Hide a claim that has lapsed: it no longer holds anyone back."""
+    if comment.claimed_until is not None and comment.claimed_until.timestamp() <= now:
+        return comment.model_copy(update={"claimed_by": None, "claimed_until": None})
+    return comment
