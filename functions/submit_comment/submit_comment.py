@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import runtime
 from moderation.http import create_resolver, resolve
 from moderation.models import POST_ID_PATTERN, NewComment, PublicComment
-from moderation.openapi_docs import COMMON_ERRORS, json_response
+from moderation.openapi_docs import COMMON_ERRORS, RETRY_AFTER, json_response
 from moderation.service import CommentService
 
 logger = Logger()
@@ -31,7 +31,7 @@ runtime.comment_service()
         202: json_response("held for review", PublicComment),
         409: json_response("duplicate_comment or idempotency_key_reused"),
         422: json_response("comment_rejected (stored as rejected), parent_not_found or invalid_request"),
-        429: json_response("rate_limited: retry after Retry-After seconds"),
+        429: json_response("rate_limited: retry after Retry-After seconds", headers=RETRY_AFTER),
         **{code: spec for code, spec in COMMON_ERRORS.items() if code != 422},
     },
 )

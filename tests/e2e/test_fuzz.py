@@ -1,8 +1,12 @@
 """Schemathesis against the OpenAPI document the local stack serves, on the local stack itself.
 
 Every generated request, valid (positive) or not (negative), must get a status code the document
-lists, a body and headers matching what it documents for that code, and never a 5xx. Bounded: a
-fixed number of examples per operation and mode.
+lists, a body and headers matching what it documents for that code, and never a 5xx; invalid ones
+must be refused. Bounded: a fixed number of examples per operation and mode.
+
+Not checked: that every schema-valid request is accepted. The contract refuses some on purpose,
+for reasons no schema can express: 422 comment_rejected (a stored, rejected comment),
+422 parent_not_found, 400 invalid_cursor (a cursor must carry our signature), 409 duplicates.
 
 Operations come from template.yaml, so each is its own test, and routes added later are fuzzed
 too. (schemathesis' `from_fixture` lazy loader does not run under pytest 9, hence plain `@given`.)
@@ -18,13 +22,14 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from moderation.local.template import Template
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.support.aws import TEMPLATE
 from tests.support.local_stack import LocalStackProcess, local_stack
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = 30
+EXAMPLES = 50
 API_ROUTES = sorted(
     (route.method, route.path)
     for route in Template.load(TEMPLATE).routes()
@@ -67,6 +72,8 @@ def test_every_response_is_documented_and_never_a_server_error(
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
     def conforms(case: Any) -> None:
-        case.call_and_validate(base_url=fuzzed_stack.base_url, headers=headers)
+        case.call_and_validate(
+            base_url=fuzzed_stack.base_url, headers=headers, excluded_checks=[positive_data_acceptance]
+        )
 
     conforms()

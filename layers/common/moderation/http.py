@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -93,16 +94,27 @@ def create_resolver(metrics: Metrics | None = None) -> APIGatewayHttpResolver:
 
 
 def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Refuse oversized bodies before anything parses them, then route."""
+    """Refuse oversized and undecodable bodies before anything parses them, then route."""
     body = event.get("body") or ""
     # A base64 body is a third larger than the bytes it carries.
     size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode())
     if size > MAX_REQUEST_BYTES:
-        body = error_body("payload_too_large", f"The request body must be at most {MAX_REQUEST_BYTES} bytes.")
-        return {
-            "statusCode": 413,
-            "headers": {"Content-Type": content_types.APPLICATION_JSON},
-            "body": json.dumps(body),
-            "isBase64Encoded": False,
-        }
+        message = f"The request body must be at most {MAX_REQUEST_BYTES} bytes."
+        return _raw_error(413, "payload_too_large", message)
+    if event.get("isBase64Encoded") and body:
+        # API Gateway base64-encodes bodies that are not text; Powertools would fail decoding
+        # non-UTF-8 bytes (a 500), and JSON is UTF-8, so such a body is simply not JSON.
+        try:
+            base64.b64decode(body).decode()
+        except ValueError:
+            return _raw_error(400, "invalid_json", "The request body is not valid JSON.")
     return app.resolve(event, context)
+
+
+def _raw_error(status_code: int, code: str, message: str) -> dict[str, Any]:
+    return {
+        "statusCode": status_code,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps(error_body(code, message)),
+        "isBase64Encoded": False,
+    }

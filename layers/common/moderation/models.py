@@ -126,15 +126,20 @@ class DecisionRequest(BaseModel):
 
     action: Literal["approve", "reject"] = Field(description="approve publishes; reject rejects")
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTE_CHARS)] | None = None
+    # strict: JSON `true` is not a number (pydantic's lax mode would read it as 1)
     version: int | None = Field(
-        default=None, ge=1, description="the version you reviewed; another one answers 409 conflict"
+        default=None,
+        ge=1,
+        strict=True,
+        description="the version you reviewed; another one answers 409 conflict",
     )
 
 
 class ClaimRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    count: int = Field(default=10, ge=1, le=MAX_CLAIM, description="how many comments to lease")
+    # strict: JSON `true` is not a number (pydantic's lax mode would read it as 1)
+    count: int = Field(default=10, ge=1, le=MAX_CLAIM, strict=True, description="how many comments to lease")
     post_id: Annotated[str, StringConstraints(pattern=POST_ID_PATTERN)] | None = None
 
 

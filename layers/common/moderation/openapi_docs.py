@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
 from moderation.models import ErrorResponse
 
+# How long to wait before retrying, in seconds: sent with every 429 and 503.
+RETRY_AFTER: dict[str, Any] = {
+    "Retry-After": {
+        "description": "seconds to wait before retrying",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 
-def json_response(description: str, model: type[BaseModel] = ErrorResponse) -> OpenAPIResponse:
-    return {"description": description, "content": {"application/json": {"model": model}}}
+
+def json_response(
+    description: str, model: type[BaseModel] = ErrorResponse, headers: dict[str, Any] | None = None
+) -> OpenAPIResponse:
+    response: OpenAPIResponse = {
+        "description": description,
+        "content": {"application/json": {"model": model}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
 
 
 COMMON_ERRORS: dict[int, OpenAPIResponse] = {
@@ -18,5 +37,7 @@ COMMON_ERRORS: dict[int, OpenAPIResponse] = {
     415: json_response("unsupported_media_type: the body is not JSON"),
     422: json_response("invalid_request: fields missing or invalid (details lists them)"),
     500: json_response("internal_error"),
-    503: json_response("service_unavailable: storage failed; retry after Retry-After seconds"),
+    503: json_response(
+        "service_unavailable: storage failed; retry after Retry-After seconds", headers=RETRY_AFTER
+    ),
 }
