@@ -13,7 +13,7 @@ PY312 := $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/n
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: help run test lint typecheck unit integration e2e browser browser-deps template build model bench load deploy clean
+.PHONY: help run test lint typecheck unit integration e2e browser browser-deps template build lambda-size model bench load deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,14 +42,14 @@ run: $(VENV)/.run-installed ## serve the API, demo page and console on http://12
 test: $(VENV)/.dev-installed $(SAM_VENV)/.installed browser-deps ## lint, type-check, every test, template checks
 	$(MAKE) lint typecheck
 	$(BIN)/pytest -n 2 --dist loadfile
-	$(MAKE) template build
+	$(MAKE) template lambda-size
 
 lint: $(VENV)/.dev-installed ## ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev-installed ## mypy (strict)
-	$(BIN)/mypy layers/common functions tests
+	$(BIN)/mypy layers/common functions tests bench scripts
 
 unit: $(VENV)/.dev-installed ## unit tests only (no AWS, no network)
 	$(BIN)/pytest tests/unit
@@ -78,9 +78,16 @@ template: $(SAM_VENV)/.installed ## sam validate --lint, and cfn-lint on the tra
 	$(SAM_VENV)/bin/cfn-lint --regions us-east-1 --ignore-checks W2001 -- .aws-sam-translated.json
 	@rm -f .aws-sam-translated.json
 
-build: $(SAM_VENV)/.installed ## sam build with python3.12
+build: $(SAM_VENV)/.installed ## sam build with python3.12; the scoring layer takes the model in $MODEL_DIR
 	@test -n "$(PY312)" || { echo "python3.12 not found (pyenv install 3.12)"; exit 1; }
-	PATH=$(SAM_PATH) SAM_CLI_TELEMETRY=0 sam build --cached
+	PATH=$(SAM_PATH) SAM_CLI_TELEMETRY=0 MODEL_DIR=$(abspath $(MODEL_DIR)) sam build --cached
+
+# The default model's real shape with random weights: the size check needs no download.
+SIZE_MODEL_DIR := build/size-check-model
+lambda-size: $(VENV)/.dev-installed $(SAM_VENV)/.installed ## sam build with a default-shaped model; fail over Lambda's 250 MB
+	$(BIN)/python scripts/size_fixture_model.py $(SIZE_MODEL_DIR)
+	$(MAKE) build MODEL_DIR=$(abspath $(SIZE_MODEL_DIR))
+	$(BIN)/python scripts/check_lambda_size.py .aws-sam/build
 
 model: $(VENV)/.dev-installed ## export a Detoxify checkpoint to $MODEL_DIR (CHECKPOINT=, HF_CONFIG=)
 	$(BIN)/moderation model export --out $(MODEL_DIR) \

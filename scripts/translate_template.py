@@ -17,7 +17,7 @@ from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
 
-class _OfflinePolicies(ManagedPolicyLoader):
+class _OfflinePolicies(ManagedPolicyLoader):  # type: ignore[misc]
     """Managed policy ARNs built from their names, so translating needs no AWS account."""
 
     def __init__(self) -> None:

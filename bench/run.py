@@ -1,0 +1,193 @@
+"""`make bench`: Detoxify (torch) against our OnnxScorer on a full-size model with random weights.
+
+Latency does not depend on weight values, so a checkpoint of the real shape (built here, with a
+tokenizer learnt from the benchmark's words) measures what the real one would. Each side runs in
+fresh processes: one for cold start, latency, throughput and peak RSS.
+
+Usage: python bench/run.py [--model-type unbiased-small] [--out bench/results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import distribution
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "layers" / "common"), str(REPO)]
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+COMMENTS = 200
+BATCHES = (1, 8, 32)
+RUNTIME_PACKAGES = {
+    "detoxify": [
+        "detoxify",
+        "torch",
+        "transformers",
+        "tokenizers",
+        "numpy",
+        "safetensors",
+        "huggingface_hub",
+    ],
+    "onnx": ["onnxruntime", "tokenizers", "numpy"],
+}
+
+
+def texts() -> list[str]:
+    from tests.scoring.checkpoints import comments
+
+    return comments(COMMENTS, seed=2024, min_words=10, max_words=80)
+
+
+def worker(side: str, model: Path, hf_config: Path, started: float) -> dict[str, Any]:
+    """Runs in a fresh process: load, first score (cold), then warm latency and throughput."""
+    sample = json.loads(Path(os.environ["BENCH_TEXTS"]).read_text())  # `texts()` would import torch
+    if side == "detoxify":
+        from detoxify import Detoxify
+
+        scorer: Any = Detoxify(checkpoint=str(model), huggingface_config_path=str(hf_config))
+    else:
+        from moderation.scoring.onnx_scorer import OnnxScorer
+
+        scorer = OnnxScorer.from_dir(model)
+    scorer.predict([sample[0]])
+    cold = time.time() - started
+    latencies = []
+    for text in sample:
+        start = time.perf_counter()
+        scorer.predict([text])
+        latencies.append((time.perf_counter() - start) * 1000)
+    throughput = {}
+    for size in BATCHES:
+        start = time.perf_counter()
+        for index in range(0, len(sample), size):
+            scorer.predict(sample[index : index + size])
+        throughput[str(size)] = len(sample) / (time.perf_counter() - start)
+    percentiles = statistics.quantiles(latencies, n=100)
+    return {
+        "cold_start_s": cold,
+        "p50_ms": percentiles[49],
+        "p95_ms": percentiles[94],
+        "p99_ms": percentiles[98],
+        "throughput_per_s": throughput,
+        "peak_rss_mib": _peak_rss_mib(),
+    }
+
+
+def _peak_rss_mib() -> float:
+    # Not ru_maxrss: it survives fork and exec, so it would report the parent's torch.
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_worker(side: str, model: Path, hf_config: Path) -> dict[str, Any]:
+    started = time.time()
+    result = subprocess.run(
+        [sys.executable, __file__, "--worker", side, str(model), str(hf_config), str(started)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def package_mib(names: list[str]) -> float:
+    total = 0
+    for name in names:
+        files = distribution(name).files or []
+        paths = [Path(file.locate()) for file in files]
+        total += sum(path.stat().st_size for path in paths if path.is_file())
+    return total / 2**20
+
+
+def tree_mib(path: Path) -> float:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return sum(file.stat().st_size for file in files) / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model-type", default="unbiased-small")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
+    args = parser.parse_args()
+
+    from moderation.scoring.export import export_model
+
+    from tests.scoring.checkpoints import build_checkpoint
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as work_dir:
+        work = Path(work_dir)
+        print(f"building a full-size {args.model_type} checkpoint with random weights...", flush=True)
+        built = build_checkpoint(args.model_type, work, max_length=512, full=True)
+        artifact = work / "artifact"
+        (work / "texts.json").write_text(json.dumps(texts()))
+        os.environ["BENCH_TEXTS"] = str(work / "texts.json")
+        export_model(built.checkpoint, built.hf_config, artifact, quantize="int8")
+        # Detoxify itself needs the offline fixes export applies; reuse its prepared copies.
+        reference = _detoxify_inputs(built.checkpoint, built.hf_config, work)
+        print("running Detoxify and OnnxScorer, each in fresh processes...", flush=True)
+        theirs = run_worker("detoxify", *reference)
+        ours = run_worker("onnx", artifact, built.hf_config)
+        theirs["artifact_mib"] = tree_mib(built.checkpoint)
+        ours["artifact_mib"] = tree_mib(artifact)
+    theirs["packages_mib"] = package_mib(RUNTIME_PACKAGES["detoxify"])
+    ours["packages_mib"] = package_mib(RUNTIME_PACKAGES["onnx"])
+    report = {
+        "model_type": args.model_type,
+        "comments": COMMENTS,
+        "cpus": os.cpu_count(),
+        "detoxify": theirs,
+        "onnx_int8": ours,
+        "ratio": _ratios(ours, theirs),
+    }
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    _print_table(report)
+    print(f"\nwrote {args.out}")
+
+
+def _detoxify_inputs(checkpoint: Path, hf_config: Path, work: Path) -> tuple[Path, Path]:
+    from moderation.scoring.export import load_detoxify
+
+    (work / "reference").mkdir()
+    load_detoxify(checkpoint, hf_config, work / "reference")
+    return work / "reference" / "checkpoint.ckpt", work / "reference" / "hf"
+
+
+def _ratios(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, float]:
+    ratios = {key: ours[key] / theirs[key] for key in theirs if isinstance(theirs[key], float)}
+    for size in theirs["throughput_per_s"]:
+        ratios[f"throughput_b{size}"] = ours["throughput_per_s"][size] / theirs["throughput_per_s"][size]
+    return ratios
+
+
+def _print_table(report: dict[str, Any]) -> None:
+    theirs, ours, ratio = report["detoxify"], report["onnx_int8"], report["ratio"]
+    print(f"\n{report['model_type']}, {report['comments']} comments, {report['cpus']} CPUs")
+    print(f"{'measure':<22}{'Detoxify':>12}{'ours (int8)':>14}{'ours/Detoxify':>15}")
+    for key in ("cold_start_s", "p50_ms", "p95_ms", "p99_ms", "peak_rss_mib", "artifact_mib", "packages_mib"):
+        print(f"{key:<22}{theirs[key]:>12.2f}{ours[key]:>14.2f}{ratio[key]:>15.3f}")
+    for size in theirs["throughput_per_s"]:
+        key = f"throughput_b{size}"
+        print(
+            f"{key + ' (/s)':<22}{theirs['throughput_per_s'][size]:>12.1f}"
+            f"{ours['throughput_per_s'][size]:>14.1f}{ratio[key]:>15.3f}"
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "--worker":
+        print(json.dumps(worker(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), float(sys.argv[5]))))
+    else:
+        main()

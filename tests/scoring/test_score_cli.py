@@ -1,0 +1,65 @@
+"""`moderation score`: one JSON object per input line, with the policy's status."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from moderation.scoring.score_cli import score_lines
+
+from tests.scoring.checkpoints import TRIGGER_WORD
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_each_line_becomes_one_json_object_with_scores_and_status(
+    artifact: Callable[[str, str], Path],
+) -> None:
+    model_dir = artifact("unbiased-small", "int8")
+    stdin = io.StringIO(f"thanks for the post\n\nyou {TRIGGER_WORD}\nÜnïcödé 🙂\r\n")
+    stdout = io.StringIO()
+
+    code = score_lines(model_dir, stdin, stdout, review_threshold=0.5, reject_threshold=0.9)
+
+    rows = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert code == 0
+    assert [row["text"] for row in rows] == ["thanks for the post", f"you {TRIGGER_WORD}", "Ünïcödé 🙂"]
+    assert rows[1]["status"] == "rejected"
+    for row in rows:
+        worst = max(row["scores"].values())
+        expected = "rejected" if worst >= 0.9 else "pending" if worst >= 0.5 else "published"
+        assert row["status"] == expected
+
+
+def test_thresholds_decide_the_status(artifact: Callable[[str, str], Path]) -> None:
+    stdout = io.StringIO()
+
+    score_lines(artifact("unbiased-small", "int8"), io.StringIO("hello\n"), stdout, 0.0, 1.0)
+
+    assert json.loads(stdout.getvalue())["status"] == "pending"
+
+
+def test_end_to_end_in_a_fresh_process(artifact: Callable[[str, str], Path]) -> None:
+    program = (
+        "import sys; from pathlib import Path; from moderation.scoring.score_cli import score_lines; "
+        "sys.exit(score_lines(Path(sys.argv[1]), sys.stdin, sys.stdout, 0.5, 0.9))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "layers" / "common")}
+
+    result = subprocess.run(
+        [sys.executable, "-c", program, str(artifact("original", "int8"))],
+        input=f"first comment\nsecond comment {TRIGGER_WORD}\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["status"] for row in rows][1] == "rejected"
+    assert len(rows) == 2
