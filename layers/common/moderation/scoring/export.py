@@ -238,7 +238,6 @@ def _quantize_dynamic(prepared: Path, target: Path) -> None:
     )
 
 
-
 def _save_tokenizer(tokenizer: Any, path: Path) -> None:
     from tokenizers import Tokenizer
 
