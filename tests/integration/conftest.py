@@ -6,6 +6,7 @@ import copy
 import importlib
 import json
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ import boto3
 import pytest
 from moderation import runtime
 from moto import mock_aws
+from moto.dynamodb.models import DynamoDBBackend
 
 from tests.support.aws import ROOT, create_tables_from_template
 
@@ -102,3 +104,16 @@ def list_comments(aws: Any) -> Callable[..., HttpResult]:
         return invoke_handler("list_comments", event)
 
     return get
+
+
+@pytest.fixture
+def serializable_transactions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB runs transactions serializably; moto's are not thread-safe, so give them a lock."""
+    lock = threading.Lock()
+    original = DynamoDBBackend.transact_write_items
+
+    def serialized(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        with lock:
+            original(self, transact_items)
+
+    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", serialized)

@@ -23,7 +23,6 @@ from moderation import runtime
 from moderation.models import NewComment
 from moderation.service import CommentService, SubmitOutcome
 from moderation.store import DynamoCommentStore
-from moto.dynamodb.models import DynamoDBBackend
 
 from tests.integration.conftest import HttpResult
 
@@ -182,18 +181,10 @@ def test_a_failing_list_query_answers_503(post_comment: Post, list_comments: Pos
 
 
 def test_concurrent_requests_with_one_idempotency_key_store_one_comment(
-    aws: Any, monkeypatch: pytest.MonkeyPatch
+    aws: Any, monkeypatch: pytest.MonkeyPatch, serializable_transactions: None
 ) -> None:
     # GIVEN two Lambda containers (own service, store and client) on one table, and DynamoDB's
-    # serializable transactions (moto's are not thread-safe, so they get a lock)
-    lock = threading.Lock()
-    original = DynamoDBBackend.transact_write_items
-
-    def serialized(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        with lock:
-            original(self, transact_items)
-
-    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", serialized)
+    # serializable transactions
     both_looked = threading.Barrier(2, timeout=10)
 
     def container() -> CommentService:

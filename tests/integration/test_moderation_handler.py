@@ -15,7 +15,6 @@ from boto3.dynamodb.types import TypeSerializer
 from moderation import runtime
 from moderation.models import HistoryEntry
 from moderation.store import StaleComment
-from moto.dynamodb.models import DynamoDBBackend
 
 from tests.integration.conftest import HttpResult, LambdaContext, invoke_handler, load_event
 
@@ -244,17 +243,8 @@ def test_a_decision_needs_a_known_action(moderate: Moderate, submit: Submit) -> 
 
 
 def test_two_moderators_deciding_at_once_exactly_one_wins(
-    aws: Any, moderate: Moderate, submit: Submit, monkeypatch: pytest.MonkeyPatch
+    aws: Any, moderate: Moderate, submit: Submit, serializable_transactions: None
 ) -> None:
-    # DynamoDB runs transactions serializably; moto's are not thread-safe, so give it a lock.
-    lock = threading.Lock()
-    original = DynamoDBBackend.transact_write_items
-
-    def serialized(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        with lock:
-            original(self, transact_items)
-
-    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", serialized)
     comment_id = submit(f"borderline {HOLD}")
     start = threading.Barrier(2)
 

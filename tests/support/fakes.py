@@ -9,6 +9,16 @@ from moderation.models import Status, StoredComment
 from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
 
 
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 class InMemoryStore:
     def __init__(self) -> None:
         self.comments: dict[str, StoredComment] = {}

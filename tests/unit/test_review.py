@@ -26,19 +26,12 @@ from moderation.settings import Settings
 from moderation.store import StaleComment
 from pydantic import ValidationError
 
+from tests.support.fakes import Clock
 from tests.support.review_fakes import InMemoryReviewStore
 
 NOW = 1_800_000_000.0
 GRACE = Moderator("grace")
 LINUS = Moderator("linus")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -48,7 +41,7 @@ def store() -> InMemoryReviewStore:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(NOW)
 
 
 @pytest.fixture

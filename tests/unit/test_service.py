@@ -14,16 +14,8 @@ from moderation.models import NewComment
 from moderation.service import CommentService
 from moderation.settings import Settings
 
-from tests.support.fakes import InMemoryStore
+from tests.support.fakes import Clock, InMemoryStore
 from tests.support.scorers import ScriptedScorer
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
