@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.support.aws import ROOT
 from tests.support.local_stack import LocalStackProcess, local_stack
 
 pytestmark = pytest.mark.e2e
@@ -102,3 +103,10 @@ def test_without_a_model_it_starts_loudly_and_holds_everything(tmp_path: object)
         assert "make model" in bare.log
         reply = bare.request("POST", comments_path("no-model"), {"author_name": "A", "body": "hello"})
         assert (reply.status, reply.body["status"]) == (202, "pending")
+
+
+def test_the_model_is_looked_for_in_the_project_not_in_lambdas_opt() -> None:
+    with local_stack(MODERATION_SCORER="", MODEL_DIR="") as default:
+        scoring = next(line for line in default.log.splitlines() if line.strip().startswith("scoring:"))
+        assert str(ROOT / "model") in scoring
+        assert "/opt/model" not in scoring

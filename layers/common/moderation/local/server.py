@@ -73,6 +73,8 @@ class LocalStack:
         self._moto = mock_aws()
         self._moto.start()
         create_tables(self.template, boto3.client("dynamodb"))
+        # The template's MODEL_DIR is the Lambda layer's /opt/model; locally the model is the project's.
+        os.environ.setdefault("MODEL_DIR", str(self.template.root / "model"))
         for route in self.routes:
             for key, value in self.template.environment(route.function).items():
                 os.environ.setdefault(key, value)
