@@ -14,6 +14,9 @@ class Settings(BaseSettings):
 
     table_name: str = Field(default="Comments", description="DynamoDB table holding comments")
     model_dir: Path = Field(default=Path("model"), description="exported ONNX model artifact")
+    model_s3_uri: str | None = Field(
+        default=None, description="s3://bucket/prefix of an artifact to fetch into MODEL_DIR at start"
+    )
     moderation_scorer: str | None = Field(
         default=None, description="`module:factory` returning a scorer to use instead of the model"
     )

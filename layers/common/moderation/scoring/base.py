@@ -51,6 +51,18 @@ def load_scorer(settings: Settings) -> tuple[Scorer | None, str]:
             )
         factory = getattr(importlib.import_module(module_name), factory_name)
         return factory(), f"scorer from MODERATION_SCORER={settings.moderation_scorer}"
+    if settings.model_s3_uri:
+        try:
+            from moderation.scoring.fetch import fetch_model
+
+            fetch_model(settings.model_s3_uri, settings.model_dir)
+        except Exception as error:
+            logger.exception("model could not be fetched")
+            return None, (
+                f"SCORING UNAVAILABLE: the model at {settings.model_s3_uri} could not be fetched "
+                f"({error!r}). Every comment will be HELD FOR REVIEW. Fix: upload the directory "
+                "`make model` wrote to that S3 prefix and allow the function s3:GetObject on it."
+            )
     manifest = settings.model_dir / MANIFEST_NAME
     if not manifest.is_file():
         return None, (
