@@ -80,13 +80,14 @@ template: $(SAM_VENV)/.installed ## sam validate --lint, and cfn-lint on the tra
 
 build: $(SAM_VENV)/.installed ## sam build with python3.12; the scoring layer takes the model in $MODEL_DIR
 	@test -n "$(PY312)" || { echo "python3.12 not found (pyenv install 3.12)"; exit 1; }
-	PATH=$(SAM_PATH) SAM_CLI_TELEMETRY=0 MODEL_DIR=$(abspath $(MODEL_DIR)) sam build --cached
+	PATH=$(SAM_PATH) SAM_CLI_TELEMETRY=0 MODEL_DIR=$(abspath $(MODEL_DIR)) sam build
 
 # The default model's real shape with random weights: the size check needs no download.
 SIZE_MODEL_DIR := build/size-check-model
 lambda-size: $(VENV)/.dev-installed $(SAM_VENV)/.installed ## sam build with a default-shaped model; fail over Lambda's 250 MB
 	$(BIN)/python scripts/size_fixture_model.py $(SIZE_MODEL_DIR)
 	$(MAKE) build MODEL_DIR=$(abspath $(SIZE_MODEL_DIR))
+	@test -f .aws-sam/build/ScoringLayer/model/model.onnx || { echo "the scoring layer holds no model"; exit 1; }
 	$(BIN)/python scripts/check_lambda_size.py .aws-sam/build
 
 model: $(VENV)/.dev-installed ## export a Detoxify checkpoint to $MODEL_DIR (CHECKPOINT=, HF_CONFIG=)
