@@ -6,10 +6,10 @@ it needs no CORS and no separate bucket or distribution.
 """
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-import moderation
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import runtime
 from moderation.errors import NotFound
 from moderation.http import create_resolver, resolve
+from moderation.local import STATIC_DIR
 from moderation.settings import Settings
 from pydantic import BaseModel
 
@@ -26,7 +27,6 @@ logger = Logger()
 tracer = Tracer()
 app = create_resolver()
 
-STATIC_DIR = Path(moderation.__file__).parent / "local" / "static"
 ASSET_NAME = r"^[a-z0-9_-]{1,64}\.(?:js|css|html)$"
 TYPES = {".js": "application/javascript", ".css": "text/css", ".html": "text/html"}
 # Everything the console loads comes from here; it talks to this API and to Cognito only.
@@ -48,14 +48,22 @@ class ConsoleConfig(BaseModel):
     cognito: CognitoConfig | None = None
 
 
-def _file(name: str, cache_seconds: int) -> Response[str]:
+# Bounded: any name may be asked for, and only a handful of files exist.
+@lru_cache(maxsize=16)
+def _read(name: str) -> str | None:
+    """An asset's text, read once per container: the layer's files never change."""
     path = STATIC_DIR / name
-    if not re.fullmatch(ASSET_NAME, name) or not path.is_file():
+    return path.read_text(encoding="utf-8") if re.fullmatch(ASSET_NAME, name) and path.is_file() else None
+
+
+def _file(name: str, cache_seconds: int) -> Response[str]:
+    body = _read(name)
+    if body is None:
         raise NotFound("No such file.")
     return Response(
         status_code=200,
-        content_type=f"{TYPES[path.suffix]}; charset=utf-8",
-        body=path.read_text(encoding="utf-8"),
+        content_type=f"{TYPES[Path(name).suffix]}; charset=utf-8",
+        body=body,
         headers={
             "Cache-Control": f"public, max-age={cache_seconds}" if cache_seconds else "no-cache",
             "Content-Security-Policy": CSP,

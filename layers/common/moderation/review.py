@@ -107,10 +107,7 @@ class ReviewService:
         """One page of comments in `status` (optionally one post's), oldest first."""
         scope = f"moderation:{status}:{post_id or ''}"
         start_key = self._cursors.decode(cursor, scope) if cursor else None
-        if post_id:
-            items, last_key = self._store.list_post(post_id, status, limit, start_key)
-        else:
-            items, last_key = self._store.list_status(status, limit, start_key)
+        items, last_key = self._page(status, post_id, limit, start_key)
         now = self._clock()
         return ModerationQueuePage(
             items=[_live_claim(item.for_moderators(), now) for item in items],
@@ -138,8 +135,7 @@ class ReviewService:
                 to_status=to_status,
                 note=request.note or None,
             )
-            retention = self._settings.rejected_retention_days * 86400
-            expires_at = int(now) + retention if to_status == "rejected" else None
+            expires_at = self._settings.rejected_expires_at(int(now)) if to_status == "rejected" else None
             try:
                 updated = self._store.apply_decision(current, entry, expires_at)
             except StaleComment:
@@ -165,10 +161,7 @@ class ReviewService:
         start_key: dict[str, Any] | None = None
         examined = 0
         while len(claimed) < request.count and examined < CLAIM_SCAN_LIMIT:
-            if request.post_id:
-                page, start_key = self._store.list_post(request.post_id, "pending", CLAIM_PAGE, start_key)
-            else:
-                page, start_key = self._store.list_status("pending", CLAIM_PAGE, start_key)
+            page, start_key = self._page("pending", request.post_id, CLAIM_PAGE, start_key)
             for comment in page:
                 examined += 1
                 if _held_by_other(comment, moderator, now):
@@ -195,6 +188,14 @@ class ReviewService:
         counted = self._store.record_expiry(comment, int(self._clock()))
         logger.info("expired comment", extra={"comment_id": comment.id, "counted": counted})
         return counted
+
+    def _page(
+        self, status: Status, post_id: str | None, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[StoredComment], dict[str, Any] | None]:
+        """One page in `status`, of one post's comments or of all."""
+        if post_id:
+            return self._store.list_post(post_id, status, limit, start_key)
+        return self._store.list_status(status, limit, start_key)
 
     def _get(self, comment_id: str) -> StoredComment:
         comment = self._store.get(comment_id)

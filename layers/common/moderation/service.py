@@ -182,7 +182,6 @@ class CommentService:
         now: int,
     ) -> StoredComment:
         created = datetime.now(UTC)
-        retention = self._settings.rejected_retention_days * 86400
         return StoredComment(
             id=self._ids.new(created),
             post_id=post_id,
@@ -195,7 +194,7 @@ class CommentService:
             reasons=decision.reasons,
             author_email_hash=_sha256(request.author_email.casefold()) if request.author_email else None,
             client_hash=client_hash,
-            expires_at=now + retention if decision.status == "rejected" else None,
+            expires_at=self._settings.rejected_expires_at(now) if decision.status == "rejected" else None,
         )
 
     def _client_hash(self, client_ip: str) -> str:

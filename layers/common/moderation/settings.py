@@ -46,6 +46,10 @@ class Settings(BaseSettings):
             return tuple(word.strip() for word in value.split(",") if word.strip())
         return value
 
+    def rejected_expires_at(self, now: int) -> int:
+        """When DynamoDB's TTL may delete a comment rejected at `now` (epoch seconds)."""
+        return now + self.rejected_retention_days * 86400
+
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> Settings:
         if self.review_threshold > self.reject_threshold:

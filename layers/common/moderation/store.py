@@ -130,19 +130,16 @@ class DynamoCommentStore:
                 }
             )
         items.extend(self._counter_updates(comment.post_id, {comment.status: 1}))
-        with _storage_errors():
-            try:
-                self._client.transact_write_items(TransactItems=items)
-            except ClientError as error:
-                if error.response["Error"]["Code"] != "TransactionCanceledException":
-                    raise
-                failed = _failed_items(error, items)
-                if any(pk.startswith("IDEMPOTENCY#") for pk in failed):
-                    raise IdempotencyRace from error
-                if any(pk.startswith("DEDUPE#") for pk in failed):
-                    raise DuplicateComment("You already posted this comment here a moment ago.") from error
-                # A transaction conflict or a vanishingly unlikely id clash: safe to retry.
-                raise StorageUnavailable() from error
+        cancelled = self._transact(items)
+        if cancelled is None:
+            return
+        failed = _failed_items(cancelled, items)
+        if any(pk.startswith("IDEMPOTENCY#") for pk in failed):
+            raise IdempotencyRace from cancelled
+        if any(pk.startswith("DEDUPE#") for pk in failed):
+            raise DuplicateComment("You already posted this comment here a moment ago.") from cancelled
+        # A transaction conflict or a vanishingly unlikely id clash: safe to retry.
+        raise StorageUnavailable() from cancelled
 
     def get(self, comment_id: str) -> StoredComment | None:
         with _storage_errors():
@@ -320,18 +317,14 @@ class DynamoCommentStore:
         ]
         if current.status != to_status:
             items.extend(self._counter_updates(current.post_id, {current.status: -1, to_status: 1}))
-        with _storage_errors():
-            try:
-                self._client.transact_write_items(TransactItems=items)
-            except ClientError as error:
-                if error.response["Error"]["Code"] != "TransactionCanceledException":
-                    raise
-                reasons = error.response.get("CancellationReasons", [])
-                # A failed version check, or a concurrent transaction on the same comment.
-                if reasons and reasons[0].get("Code") in ("ConditionalCheckFailed", "TransactionConflict"):
-                    raise StaleComment from error
-                raise StorageUnavailable() from error
-        return updated
+        cancelled = self._transact(items)
+        if cancelled is None:
+            return updated
+        reasons = cancelled.response.get("CancellationReasons", [])
+        # A failed version check, or a concurrent transaction on the same comment.
+        if reasons and reasons[0].get("Code") in ("ConditionalCheckFailed", "TransactionConflict"):
+            raise StaleComment from cancelled
+        raise StorageUnavailable() from cancelled
 
     def claim(self, comment_id: str, moderator: str, until: int, now: int) -> StoredComment | None:
         """Lease a pending comment to `moderator` until `until`; None when it is not pending or
@@ -387,16 +380,24 @@ class DynamoCommentStore:
             },
             *self._counter_updates(comment.post_id, {comment.status: -1}),
         ]
+        cancelled = self._transact(items)
+        if cancelled is None:
+            return True
+        if any(pk.startswith("EXPIRED#") for pk in _failed_items(cancelled, items)):
+            return False
+        raise StorageUnavailable() from cancelled
+
+    def _transact(self, items: list[dict[str, Any]]) -> ClientError | None:
+        """Run one transaction: None when it is written, its cancellation when a condition or a
+        concurrent transaction stopped it; every other failure is StorageUnavailable."""
         with _storage_errors():
             try:
                 self._client.transact_write_items(TransactItems=items)
             except ClientError as error:
                 if error.response["Error"]["Code"] != "TransactionCanceledException":
                     raise
-                if any(pk.startswith("EXPIRED#") for pk in _failed_items(error, items)):
-                    return False
-                raise StorageUnavailable() from error
-        return True
+                return error
+        return None
 
 
 def _comment_key(comment_id: str) -> dict[str, str]:

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from moderation.local import STATIC_DIR
 from moderation.local.template import Route, Template, create_tables
 
-STATIC_DIR = Path(__file__).parent / "static"
 PAGES = {"/": "index.html", "/console": "console.html"}
 # Far above the API's own 16 KiB limit: the handler must be the one to refuse, as in AWS.
 MAX_BODY_BYTES = 1024 * 1024
