@@ -22,7 +22,7 @@ def test_blank_body_is_refused(body: str) -> None:
         NewComment(author_name="Ada", body=body)
 
 
-@pytest.mark.parametrize("name", ["", " ", "x" * 81])
+@pytest.mark.parametrize("name", ["", " ", "x" * 81, " " + "x" * 80])
 def test_author_name_is_1_to_80_characters(name: str) -> None:
     with pytest.raises(ValidationError):
         NewComment(author_name=name, body="hi")

@@ -5,17 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Status = Literal["published", "pending", "rejected"]
 POST_ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
 MAX_BODY_CHARS = 5000
 
-AuthorName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Email = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+
+def _not_blank(value: str) -> str:
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+# Length limits apply to the text as sent, as the OpenAPI schema states; trimming comes after.
+AuthorName = Annotated[
+    str, StringConstraints(min_length=1, max_length=80), AfterValidator(str.strip), AfterValidator(_not_blank)
 ]
+# The pattern admits no white space, so there is nothing to trim.
+Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 CommentId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
@@ -113,6 +121,7 @@ class ErrorResponse(BaseModel):
 # --- moderation API (issue 4) ---------------------------------------------------------------
 
 MAX_NOTE_CHARS = 1000
+Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_CHARS), AfterValidator(str.strip)]
 MAX_CLAIM = 25
 
 
@@ -125,7 +134,7 @@ class DecisionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal["approve", "reject"] = Field(description="approve publishes; reject rejects")
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTE_CHARS)] | None = None
+    note: Note | None = None
     # strict: JSON `true` is not a number (pydantic's lax mode would read it as 1)
     version: int | None = Field(
         default=None,
