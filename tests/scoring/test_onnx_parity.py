@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 from moderation.scoring.export import sha256
-from moderation.scoring.onnx_scorer import OnnxScorer, read_manifest
+from moderation.scoring.manifest import read_manifest
+from moderation.scoring.onnx_scorer import OnnxScorer
 
 from tests.scoring.checkpoints import FAMILIES, TRIGGER_LABEL, TRIGGER_WORD, Built, comments
 

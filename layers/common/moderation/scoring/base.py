@@ -9,11 +9,10 @@ from typing import Protocol
 
 from aws_lambda_powertools import Logger
 
+from moderation.scoring.manifest import MANIFEST_NAME
 from moderation.settings import Settings
 
 logger = Logger(child=True)
-
-MANIFEST_NAME = "manifest.json"
 
 
 class Scorer(Protocol):

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import torch
 
-from moderation.scoring.onnx_scorer import MANIFEST_NAME, ModelManifest
+from moderation.scoring.manifest import MANIFEST_NAME, ModelManifest
 
 DEFAULT_MODEL_TYPE = "unbiased-small"
 # The Hugging Face repository each architecture's config and tokenizer come from, as in Detoxify.
@@ -92,7 +92,7 @@ def export_model(
     )
     if not set(names) <= set(_INPUT_NAMES):
         raise ValueError(f"the tokenizer gives inputs the scorer can't feed: {names}")
-    (out / MANIFEST_NAME).write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    (out / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
     return manifest
 
 

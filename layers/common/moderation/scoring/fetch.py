@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import boto3
 
-from moderation.scoring.base import MANIFEST_NAME
+from moderation.scoring.manifest import MANIFEST_NAME
 
 
 def fetch_model(uri: str, target: Path) -> Path:

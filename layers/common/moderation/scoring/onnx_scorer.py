@@ -9,41 +9,20 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Literal, overload
+from typing import overload
 
 import numpy as np
 import onnxruntime as ort
-from pydantic import BaseModel, ConfigDict
 from tokenizers import Encoding, Tokenizer
 
-MANIFEST_NAME = "manifest.json"
+from moderation.scoring.manifest import ModelManifest, read_manifest
+
 # Windows of a long comment overlap by a quarter, so a phrase cut by one boundary is whole in
 # the next window.
 WINDOW_OVERLAP = 0.25
 # Windows per session run: enough to amortise the call, few enough that sorting by length keeps
 # padding low.
 BATCH_SIZE = 16
-
-
-class ModelManifest(BaseModel):
-    """What `export_model` wrote and what the scorer needs to read it back."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    format_version: Literal[1] = 1
-    model_type: str
-    labels: list[str]
-    max_tokens: int
-    pad_token_id: int
-    onnx_file: str = "model.onnx"
-    tokenizer_file: str = "tokenizer.json"
-    quantization: Literal["int8", "none"]
-    checkpoint_sha256: str
-    versions: dict[str, str]
-
-
-def read_manifest(model_dir: Path) -> ModelManifest:
-    return ModelManifest.model_validate_json((model_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
 
 
 def session_options() -> ort.SessionOptions:

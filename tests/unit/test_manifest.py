@@ -1,0 +1,84 @@
+"""The artifact manifest: read back exactly what export wrote; anything else is a clear error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moderation.scoring.base import load_scorer
+from moderation.scoring.manifest import MANIFEST_NAME, ManifestError, ModelManifest, read_manifest
+from moderation.settings import Settings
+
+WRITTEN = {
+    "model_type": "unbiased-small",
+    "labels": ["toxicity", "severe_toxicity", "obscene", "identity_attack", "insult", "threat"],
+    "max_tokens": 512,
+    "pad_token_id": 0,
+    "quantization": "int8",
+    "checkpoint_sha256": "ab" * 32,
+    "versions": {"onnxruntime": "1.32.0"},
+}
+
+
+def manifest_text(**changes: Any) -> str:
+    return json.dumps({**WRITTEN, **changes})
+
+
+def test_what_export_writes_reads_back_equal(tmp_path: Path) -> None:
+    manifest = ModelManifest.from_json(manifest_text())
+    (tmp_path / MANIFEST_NAME).write_text(manifest.to_json())
+
+    assert read_manifest(tmp_path) == manifest
+    assert manifest.labels == WRITTEN["labels"]
+    assert (manifest.onnx_file, manifest.tokenizer_file, manifest.format_version) == (
+        "model.onnx",
+        "tokenizer.json",
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"max_tokens": True}, "max_tokens must be int"),
+        ({"max_tokens": "512"}, "max_tokens must be int"),
+        ({"max_tokens": 0}, "positive max_tokens"),
+        ({"labels": []}, "at least one label"),
+        ({"labels": ["toxicity", 3]}, r"labels must be list\[str\]"),
+        ({"versions": {"onnxruntime": 1.32}}, r"versions must be dict\[str, str\]"),
+        ({"quantization": "int4"}, "'int8' or 'none'"),
+        ({"format_version": 2}, "format_version must be 1"),
+        ({"onnx_file": "../model.onnx"}, "not a file name"),
+        ({"tokenizer_file": "/etc/passwd"}, "not a file name"),
+        ({"extra": 1}, r"unknown fields \['extra'\]"),
+    ],
+)
+def test_a_wrong_field_is_named_in_the_error(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ManifestError, match=message):
+        ModelManifest.from_json(manifest_text(**changes))
+
+
+def test_a_missing_field_is_named_in_the_error() -> None:
+    without_labels = {key: value for key, value in WRITTEN.items() if key != "labels"}
+
+    with pytest.raises(ManifestError, match="'labels'"):
+        ModelManifest.from_json(json.dumps(without_labels))
+
+
+@pytest.mark.parametrize("text", ["", "[1, 2]", "{not json"])
+def test_a_manifest_that_is_not_a_json_object_is_refused(text: str) -> None:
+    with pytest.raises(ManifestError):
+        ModelManifest.from_json(text)
+
+
+def test_a_bad_manifest_means_hold_all_with_the_file_and_the_fix(tmp_path: Path) -> None:
+    (tmp_path / MANIFEST_NAME).write_text(manifest_text(labels="toxicity"))
+
+    scorer, description = load_scorer(Settings(model_dir=tmp_path))
+
+    assert scorer is None
+    assert "HELD FOR REVIEW" in description
+    assert str(tmp_path / MANIFEST_NAME) in description
+    assert "make model" in description
