@@ -134,3 +134,23 @@ def test_int8_artifact_is_much_smaller_than_fp32(artifact: Callable[[str, str], 
     int8 = (artifact("original", "int8") / "model.onnx").stat().st_size
 
     assert int8 < fp32 * 0.6
+
+
+@pytest.mark.parametrize("quantize", ["int8", "none"])
+def test_the_artifact_graph_is_already_optimised_so_loading_it_does_no_fusion_work(
+    artifact: Callable[[str, str], Path], tmp_path: Path, quantize: str
+) -> None:
+    import onnx
+    import onnxruntime as ort
+
+    exported = artifact("unbiased-small", quantize) / "model.onnx"
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    options.optimized_model_filepath = str(tmp_path / "again.onnx")
+    ort.InferenceSession(str(exported), options, providers=["CPUExecutionProvider"])
+
+    def op_types(path: Path) -> list[str]:
+        return sorted(node.op_type for node in onnx.load(str(path)).graph.node)
+
+    assert op_types(tmp_path / "again.onnx") == op_types(exported)
+    assert {"Attention", "SkipLayerNormalization"} & set(op_types(exported))
