@@ -1,7 +1,7 @@
 """The artifact's manifest: what `export_model` wrote and what the scorer needs to read it back.
 
 A checked dataclass rather than a pydantic model: the scoring runtime is onnxruntime and
-tokenizers only, and importing pydantic would take a third of its cold start (see README).
+tokenizers only, and importing pydantic would take a quarter of its cold start (see README).
 """
 
 from __future__ import annotations
