@@ -14,12 +14,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from moderation.scoring.export import DEFAULT_MODEL_TYPE, export_model
+from moderation.scoring.manifest import MANIFEST_NAME
 
 from tests.scoring.checkpoints import build_checkpoint
 
 
 def main(out: Path) -> None:
-    if (out / "manifest.json").is_file():
+    if (out / MANIFEST_NAME).is_file():
         return
     with tempfile.TemporaryDirectory() as work:
         built = build_checkpoint(DEFAULT_MODEL_TYPE, Path(work), max_length=512, full=True)

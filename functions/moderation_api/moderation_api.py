@@ -37,8 +37,10 @@ AUTH_ERRORS = {
     401: json_response("unauthorized: no or bad token"),
     403: json_response("forbidden: not in the moderators group"),
 }
+NOT_FOUND = {404: json_response("not_found: no comment with this id")}
 # Ids are ULIDs; the pattern also keeps percent-encoded path segments out.
 CommentIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+PostIdFilter = Annotated[str | None, Query(pattern=POST_ID_PATTERN)]
 
 
 def current_moderator() -> Moderator:
@@ -59,7 +61,7 @@ def queue(
     service: Service,
     _caller: Caller,
     status: Annotated[Status, Query()] = "pending",
-    post_id: Annotated[str | None, Query(pattern=POST_ID_PATTERN)] = None,
+    post_id: PostIdFilter = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=2048)] = None,
 ) -> ModerationQueuePage:
@@ -71,7 +73,7 @@ def queue(
     summary="One comment with its scores, reasons, version and history",
     responses={
         200: json_response("the comment", CommentDetail),
-        404: json_response("not_found: no comment with this id"),
+        **NOT_FOUND,
         **AUTH_ERRORS,
         **COMMON_ERRORS,
     },
@@ -86,7 +88,7 @@ def comment(comment_id: CommentIdPath, service: Service, _caller: Caller) -> Com
     summary="Approve (publish) or reject a comment, from any status",
     responses={
         200: json_response("the comment with its new version", CommentDetail),
-        404: json_response("not_found: no comment with this id"),
+        **NOT_FOUND,
         409: json_response("conflict: the version is not the current one; nothing changed"),
         **AUTH_ERRORS,
         **COMMON_ERRORS,
@@ -124,7 +126,7 @@ def claim(request: ClaimRequest, service: Service, caller: Caller) -> ClaimResul
 def counts(
     service: Service,
     _caller: Caller,
-    post_id: Annotated[str | None, Query(pattern=POST_ID_PATTERN)] = None,
+    post_id: PostIdFilter = None,
 ) -> StatusCounts:
     return service.counts(post_id)
 

@@ -6,13 +6,12 @@ files go to local storage (Lambda's /tmp) once per execution environment.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import boto3
 
-from moderation.scoring.manifest import MANIFEST_NAME
+from moderation.scoring.manifest import MANIFEST_NAME, ModelManifest
 
 
 def fetch_model(uri: str, target: Path) -> Path:
@@ -27,8 +26,9 @@ def fetch_model(uri: str, target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     partial = target / f"{MANIFEST_NAME}.partial"
     s3.download_file(bucket, _key(prefix, MANIFEST_NAME), str(partial))
-    manifest = json.loads(partial.read_text(encoding="utf-8"))
-    for name in (manifest["onnx_file"], manifest["tokenizer_file"]):
+    # Checked before anything else is fetched: its file names must stay inside `target`.
+    manifest = ModelManifest.from_json(partial.read_text(encoding="utf-8"))
+    for name in (manifest.onnx_file, manifest.tokenizer_file):
         s3.download_file(bucket, _key(prefix, name), str(target / name))
     # The manifest lands last, so an interrupted download is never mistaken for a complete one.
     partial.rename(target / MANIFEST_NAME)
