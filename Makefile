@@ -49,7 +49,7 @@ lint: $(VENV)/.dev-installed ## ruff
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev-installed ## mypy (strict)
-	$(BIN)/mypy layers/common functions tests bench scripts
+	$(BIN)/mypy layers/common tools functions tests bench scripts
 
 unit: $(VENV)/.dev-installed ## unit tests only (no AWS, no network)
 	$(BIN)/pytest tests/unit

@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
     args = parser.parse_args()
 
-    from moderation.scoring.export import export_model
+    from moderation_tools.model.export import export_model
 
     from tests.scoring.checkpoints import build_checkpoint
 
@@ -130,7 +130,7 @@ def _median_cold_start(results: dict[str, dict[str, Any]], sides: dict[str, tupl
 
 
 def _detoxify_inputs(checkpoint: Path, hf_config: Path, work: Path) -> tuple[Path, Path]:
-    from moderation.scoring.export import load_detoxify
+    from moderation_tools.model.export import load_detoxify
 
     (work / "reference").mkdir()
     load_detoxify(checkpoint, hf_config, work / "reference")

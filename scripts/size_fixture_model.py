@@ -13,8 +13,8 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from moderation.scoring.export import DEFAULT_MODEL_TYPE, export_model
 from moderation.scoring.manifest import MANIFEST_NAME
+from moderation_tools.model.export import DEFAULT_MODEL_TYPE, export_model
 
 from tests.scoring.checkpoints import build_checkpoint
 

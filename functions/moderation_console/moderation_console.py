@@ -1,7 +1,7 @@
 """GET /console, /console/config.json, /static/{name}: the moderators' console, deployed with the stack.
 
-The files are the ones the local stack serves (moderation/local/static, shipped in the common
-layer), so the console on a laptop and in AWS is the same code. Served from the API's own origin,
+The files ship in the common layer (moderation/static); the local stack routes these paths to
+this same function, so the console on a laptop and in AWS is the same code. Served from the API's own origin,
 it needs no CORS and no separate bucket or distribution.
 """
 
@@ -19,8 +19,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import runtime
 from moderation.errors import NotFound
 from moderation.http import create_resolver, resolve
-from moderation.local import STATIC_DIR
 from moderation.settings import Settings
+from moderation.static import STATIC_DIR
 from pydantic import BaseModel
 
 logger = Logger()

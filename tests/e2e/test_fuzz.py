@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from moderation.local.template import Template
+from moderation_tools.local.template import Template
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.support.aws import TEMPLATE

@@ -33,7 +33,7 @@ def test_demo_page_and_openapi_are_served(stack: LocalStackProcess) -> None:
     page = stack.request("GET", "/")
     assert page.status == 200
     assert 'id="comment-form"' in page.body
-    assert stack.request("GET", "/static/demo.js").status == 200
+    assert stack.request("GET", "/demo/demo.js").status == 200
     spec = stack.request("GET", "/openapi.json").body
     assert {"get", "post"} <= set(spec["paths"]["/posts/{post_id}/comments"])
 

@@ -38,7 +38,7 @@ def artifact(
     built: Callable[[str], Built], tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[[str, str], Path]:
     """The exported artifact directory for a model type and quantization, exported once."""
-    from moderation.scoring.export import export_model
+    from moderation_tools.model.export import export_model
 
     cache: dict[tuple[str, str], Path] = {}
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from moderation.scoring.score_cli import score_lines
+from moderation_tools.model.score import score_lines
 
 from tests.scoring.checkpoints import TRIGGER_WORD
 
@@ -46,7 +46,7 @@ def test_thresholds_decide_the_status(artifact: Callable[[str, str], Path]) -> N
 
 def test_end_to_end_in_a_fresh_process(artifact: Callable[[str, str], Path]) -> None:
     program = (
-        "import sys; from pathlib import Path; from moderation.scoring.score_cli import score_lines; "
+        "import sys; from pathlib import Path; from moderation_tools.model.score import score_lines; "
         "sys.exit(score_lines(Path(sys.argv[1]), sys.stdin, sys.stdout, 0.5, 0.9))"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO / "layers" / "common")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import boto3
-from moderation.local.template import Template, create_tables
+from moderation_tools.local.template import Template, create_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"

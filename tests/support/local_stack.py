@@ -86,7 +86,7 @@ def local_stack(**environment: str) -> Iterator[LocalStackProcess]:
     env = {k: v for k, v in env.items() if v != ""}
     with tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False) as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "moderation", "serve", "--port", str(port)],
+            [sys.executable, "-m", "moderation_tools", "serve", "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from moderation.local.template import Template
+from moderation_tools.local.template import Template
 
 from tests.support.aws import TEMPLATE
 

@@ -1,6 +1,6 @@
 """Detoxify's scores from an exported ONNX model, with onnxruntime and tokenizers only.
 
-No torch or transformers here: they are build-time tools (`moderation.scoring.export`), too large
+No torch or transformers here: they are build-time tools (`moderation_tools.model.export`), too large
 and too slow to start for a Lambda function.
 """
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from moderation.local.server import serve
+    from moderation_tools.local.server import serve
 
     serve(args.port, args.template, os.environ.get("LOCAL_MODERATOR_TOKEN") or None)
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    from moderation.scoring.export import export_model
+    from moderation_tools.model.export import export_model
 
     manifest = export_model(
         checkpoint=args.checkpoint,
@@ -31,8 +31,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from moderation.scoring.score_cli import score_lines
     from moderation.settings import Settings
+
+    from moderation_tools.model.score import score_lines
 
     settings = Settings()
     return score_lines(

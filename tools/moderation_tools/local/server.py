@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from moderation.local import STATIC_DIR
-from moderation.local.template import Route, Template, create_tables
+from moderation_tools.local import DEMO_DIR
+from moderation_tools.local.template import Route, Template, create_tables
 
-PAGES = {"/": "index.html", "/console": "console.html"}
+# The demo blog page is the local stack's own; everything else, the console included, is the API's.
+DEMO_PAGE = "index.html"
 # Far above the API's own 16 KiB limit: the handler must be the one to refuse, as in AWS.
 MAX_BODY_BYTES = 1024 * 1024
 LOCAL_MODERATOR = "local-moderator"
@@ -229,10 +230,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
-        if path in PAGES:
-            self._send_file(STATIC_DIR / PAGES[path])
-        elif path.startswith("/static/"):
-            self._send_file(STATIC_DIR / Path(path).name)
+        if path == "/":
+            self._send_file(DEMO_DIR / DEMO_PAGE)
+        elif path.startswith("/demo/"):
+            self._send_file(DEMO_DIR / Path(path).name)
         elif path == "/openapi.json":
             self._send(200, {"Content-Type": "application/json"}, json.dumps(self.stack.openapi()).encode())
         else:

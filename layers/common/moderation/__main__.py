@@ -1,5 +1,0 @@
-import sys
-
-from moderation.cli import main
-
-sys.exit(main())
