@@ -9,16 +9,16 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import runtime
 from moderation.http import create_resolver, resolve
+from moderation.http.openapi_docs import COMMON_ERRORS, json_response
 from moderation.models import POST_ID_PATTERN, CommentPage
-from moderation.openapi_docs import COMMON_ERRORS, json_response
-from moderation.service import CommentService
+from moderation.reading import ReadingService
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = create_resolver(metrics)
-# Built at init, outside the handler: the model loads once per container, not per request.
-runtime.comment_service()
+# Built at init, outside the handler; the read path never loads the model.
+runtime.reading_service()
 
 
 @app.get(
@@ -29,7 +29,7 @@ runtime.comment_service()
 @tracer.capture_method
 def list_comments(
     post_id: Annotated[str, Path(pattern=POST_ID_PATTERN)],
-    service: Annotated[CommentService, Depends(runtime.comment_service)],
+    service: Annotated[ReadingService, Depends(runtime.reading_service)],
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=2048)] = None,
 ) -> CommentPage:

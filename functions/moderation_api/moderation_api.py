@@ -14,6 +14,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import runtime
 from moderation.http import create_resolver, resolve
+from moderation.http.auth import moderator_from_claims
+from moderation.http.openapi_docs import COMMON_ERRORS, json_response
 from moderation.models import (
     POST_ID_PATTERN,
     ClaimRequest,
@@ -21,11 +23,11 @@ from moderation.models import (
     CommentDetail,
     DecisionRequest,
     ModerationQueuePage,
+    Moderator,
     Status,
     StatusCounts,
 )
-from moderation.openapi_docs import COMMON_ERRORS, json_response
-from moderation.review import Moderator, ReviewService, moderator_from_claims
+from moderation.review import ReviewService
 
 logger = Logger()
 tracer = Tracer()

@@ -10,10 +10,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import runtime
-from moderation.http import create_resolver, resolve
+from moderation.http import create_resolver, error_response, resolve
+from moderation.http.openapi_docs import COMMON_ERRORS, RETRY_AFTER, json_response
 from moderation.models import POST_ID_PATTERN, NewComment, PublicComment
-from moderation.openapi_docs import COMMON_ERRORS, RETRY_AFTER, json_response
-from moderation.service import CommentService
+from moderation.service import CommentService, Submission
 
 logger = Logger()
 tracer = Tracer()
@@ -43,14 +43,28 @@ def submit_comment(
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
 ) -> Response[Any]:
     source_ip = app.current_event.request_context.http.source_ip
-    outcome = service.submit(post_id, comment, source_ip, idempotency_key)
-    if outcome.status and not outcome.replayed:
-        metrics.add_metric(name=f"Comments_{outcome.status}", unit=MetricUnit.Count, value=1)
+    submission = service.submit(post_id, comment, source_ip, idempotency_key)
+    if not submission.replayed:
+        metrics.add_metric(name=f"Comments_{submission.status}", unit=MetricUnit.Count, value=1)
+    return submission_response(submission)
+
+
+def submission_response(submission: Submission) -> Response[Any]:
+    """201 published, 202 held, 422 rejected (stored all the same): the contract's answers."""
+    headers = {"Idempotent-Replayed": "true"} if submission.replayed else None
+    if submission.status == "rejected":
+        return error_response(
+            422,
+            "comment_rejected",
+            "This comment breaks the site's rules and was not published.",
+            {"id": submission.comment.id, "reasons": submission.reasons},
+            headers,
+        )
     return Response(
-        status_code=outcome.status_code,
+        status_code=201 if submission.status == "published" else 202,
         content_type=content_types.APPLICATION_JSON,
-        body=outcome.body,
-        headers={"Idempotent-Replayed": "true"} if outcome.replayed else None,
+        body=submission.comment.model_dump(mode="json"),
+        headers=headers,
     )
 
 

@@ -21,7 +21,7 @@ from botocore.exceptions import (
 )
 from moderation import runtime
 from moderation.models import NewComment
-from moderation.service import CommentService, SubmitOutcome
+from moderation.service import CommentService, Submission
 from moderation.store import DynamoCommentStore
 
 from tests.integration.conftest import HttpResult
@@ -76,7 +76,7 @@ def fail(operation: str, pk_prefix: str, error: ErrorFactory) -> Callable[[], No
         if pk.startswith(pk_prefix):
             raise error(operation)
 
-    events = runtime.store()._client.meta.events
+    events = runtime.store()._db.client.meta.events
     event = f"before-call.dynamodb.{operation}"
     events.register(event, before_call, unique_id="injected-fault")
     return lambda: events.unregister(event, unique_id="injected-fault")
@@ -208,15 +208,16 @@ def test_concurrent_requests_with_one_idempotency_key_store_one_comment(
     request = NewComment(author_name="Ada", body="Posted twice by a flaky network")
 
     # WHEN both submit the same comment with the same key at the same time
-    def submit(service: CommentService) -> SubmitOutcome:
+    def submit(service: CommentService) -> Submission:
         return service.submit(POST, request, READER_IP, idempotency_key="double-click")
 
     with ThreadPoolExecutor(2) as pool:
         first, second = pool.map(submit, services)
 
     # THEN both get the same answer, one of them as a replay, and one comment is stored and counted
-    assert (first.status_code, first.body) == (second.status_code, second.body) == (201, first.body)
+    assert (first.comment, first.status) == (second.comment, second.status)
+    assert first.status == "published"
     assert sorted([first.replayed, second.replayed]) == [False, True]
     items = table_items(aws)
-    assert [item["id"] for item in items.values() if item["pk"].startswith("COMMENT#")] == [first.body["id"]]
+    assert [item["id"] for item in items.values() if item["pk"].startswith("COMMENT#")] == [first.comment.id]
     assert runtime.store().counts(POST)["published"] == 1

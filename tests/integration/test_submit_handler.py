@@ -192,7 +192,7 @@ def test_storage_failure_answers_503_and_stores_nothing(
     def fail(**_: Any) -> None:
         raise ClientError({"Error": {"Code": code, "Message": "injected"}}, "TransactWriteItems")
 
-    monkeypatch.setattr(runtime.store()._client, "transact_write_items", fail)
+    monkeypatch.setattr(runtime.store()._db.client, "transact_write_items", fail)
     result = post_comment(comment())
     assert (result.status, result.body["error"]["code"]) == (503, "service_unavailable")
     assert int(result.headers["retry-after"]) >= 1

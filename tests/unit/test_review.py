@@ -6,22 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from moderation.errors import (
-    Forbidden,
-    InvalidCursor,
-    NotFound,
-    StorageUnavailable,
-    Unauthorized,
-    VersionConflict,
-)
-from moderation.models import ClaimRequest, DecisionRequest, Status, StoredComment
-from moderation.review import (
-    CLAIM_SECONDS,
-    Moderator,
-    ReviewService,
-    groups_from_claim,
-    moderator_from_claims,
-)
+from moderation.errors import InvalidCursor, NotFound, StorageUnavailable, VersionConflict
+from moderation.models import ClaimRequest, DecisionRequest, Moderator, Status, StoredComment
+from moderation.review import CLAIM_SECONDS, ReviewService
 from moderation.settings import Settings
 from moderation.store import StaleComment
 from pydantic import ValidationError
@@ -65,42 +52,6 @@ def comment(n: int, status: Status = "pending", post_id: str = "post", **extra: 
             **extra,
         }
     )
-
-
-# --- who is calling -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("claim", "groups"),
-    [
-        ("[moderators]", {"moderators"}),
-        ("[editors moderators]", {"editors", "moderators"}),
-        ("editors,moderators", {"editors", "moderators"}),
-        (["moderators", "editors"], {"editors", "moderators"}),
-        ("[]", set()),
-        (None, set()),
-        (42, set()),
-    ],
-)
-def test_group_claims_are_read_in_every_shape_cognito_sends(claim: object, groups: set[str]) -> None:
-    assert groups_from_claim(claim) == groups
-
-
-def test_the_moderator_is_named_by_username_then_email_then_sub() -> None:
-    groups = {"cognito:groups": "[moderators]"}
-    assert moderator_from_claims({"username": "grace", "email": "g@x.org", **groups}).name == "grace"
-    assert moderator_from_claims({"cognito:username": "grace", "sub": "1f", **groups}).name == "grace"
-    assert moderator_from_claims({"email": "g@x.org", "sub": "1f", **groups}).name == "g@x.org"
-    assert moderator_from_claims({"sub": "1f", **groups}).name == "1f"
-
-
-def test_no_identity_is_unauthorized_and_no_group_is_forbidden() -> None:
-    with pytest.raises(Unauthorized):
-        moderator_from_claims({})
-    with pytest.raises(Unauthorized):
-        moderator_from_claims({"cognito:groups": "[moderators]"})
-    with pytest.raises(Forbidden):
-        moderator_from_claims({"username": "mallory", "cognito:groups": "[moderatorsx]"})
 
 
 # --- the queue ------------------------------------------------------------------------------

@@ -1,80 +1,53 @@
-"""Errors the service raises; each maps to one code of the contract's error envelope."""
+"""Domain errors: what the use cases refuse and why. They know nothing of HTTP; the edge
+(`moderation.http.errors`) maps each kind to a status code and the contract's error code."""
 
 from __future__ import annotations
 
 
-class ServiceError(Exception):
-    status_code = 400
-    code = "bad_request"
-
-    def __init__(self, message: str, details: object | None = None, headers: dict[str, str] | None = None):
+class DomainError(Exception):
+    def __init__(self, message: str, details: object | None = None):
         super().__init__(message)
         self.message = message
         self.details = details
-        self.headers = headers or {}
 
 
-class InvalidCursor(ServiceError):
-    code = "invalid_cursor"
+class InvalidCursor(DomainError):
+    """A page cursor we did not make for this listing."""
 
 
-class NotFound(ServiceError):
-    status_code = 404
-    code = "not_found"
+class NotFound(DomainError):
+    """No such comment (or none the caller may see)."""
 
 
-class ParentNotFound(ServiceError):
-    status_code = 422
-    code = "parent_not_found"
+class ParentNotFound(DomainError):
+    """A reply to a comment that is not published on the same post."""
 
 
-class CommentRejected(ServiceError):
-    status_code = 422
-    code = "comment_rejected"
+class DuplicateComment(DomainError):
+    """The same author posted the same text on the same post a moment ago."""
 
 
-class DuplicateComment(ServiceError):
-    status_code = 409
-    code = "duplicate_comment"
+class IdempotencyKeyReused(DomainError):
+    """An Idempotency-Key already used for a different comment."""
 
 
-class IdempotencyKeyReused(ServiceError):
-    status_code = 409
-    code = "idempotency_key_reused"
+class VersionConflict(DomainError):
+    """A moderator decided on a version of the comment that is no longer the current one."""
 
 
-class VersionConflict(ServiceError):
-    status_code = 409
-    code = "conflict"
-
-
-class Unauthorized(ServiceError):
-    status_code = 401
-    code = "unauthorized"
-
-
-class Forbidden(ServiceError):
-    status_code = 403
-    code = "forbidden"
-
-
-class RateLimited(ServiceError):
-    status_code = 429
-    code = "rate_limited"
-
+class RateLimited(DomainError):
     def __init__(self, retry_after: int):
         super().__init__(
-            "Too many comments from you; please wait a moment.",
-            details={"retry_after": retry_after},
-            headers={"Retry-After": str(retry_after)},
+            "Too many comments from you; please wait a moment.", details={"retry_after": retry_after}
         )
+        self.retry_after = retry_after
 
 
-class StorageUnavailable(ServiceError):
-    status_code = 503
-    code = "service_unavailable"
+class StorageUnavailable(DomainError):
+    """Storage failed; nothing was saved and a retry may succeed."""
 
     def __init__(
         self, message: str = "Storage is unavailable; nothing was saved. Please retry.", retry_after: int = 2
     ):
-        super().__init__(message, headers={"Retry-After": str(retry_after)})
+        super().__init__(message)
+        self.retry_after = retry_after

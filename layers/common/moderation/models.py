@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -101,6 +102,13 @@ class StoredComment(CommentDetail):
         return CommentDetail.model_validate(
             self.model_dump(include=set(CommentDetail.model_fields), by_alias=True)
         )
+
+
+@dataclass(frozen=True)
+class Moderator:
+    """The signed-in moderator, as the authorizer's claims name them."""
+
+    name: str
 
 
 class CommentPage(BaseModel):

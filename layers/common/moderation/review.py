@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from aws_lambda_powertools import Logger
 
 from moderation.cursor import CursorCodec
-from moderation.errors import Forbidden, NotFound, StorageUnavailable, Unauthorized, VersionConflict
+from moderation.errors import NotFound, StorageUnavailable, VersionConflict
 from moderation.models import (
     ClaimRequest,
     ClaimResult,
@@ -20,6 +18,7 @@ from moderation.models import (
     DecisionRequest,
     HistoryEntry,
     ModerationQueuePage,
+    Moderator,
     ModeratorComment,
     Status,
     StatusCounts,
@@ -30,9 +29,6 @@ from moderation.store import StaleComment
 
 logger = Logger(child=True)
 
-MODERATORS_GROUP = "moderators"
-# Cognito puts `username` in access tokens and `cognito:username` in ID tokens.
-IDENTITY_CLAIMS = ("username", "cognito:username", "email", "sub")
 CLAIM_SECONDS = 5 * 60
 # A claim looks at this many pending comments at most, so a queue full of others' claims
 # costs a bounded amount of reads.
@@ -60,32 +56,6 @@ class ReviewStore(Protocol):
     def claim(self, comment_id: str, moderator: str, until: int, now: int) -> StoredComment | None: ...
     def comment_from_image(self, image: Mapping[str, Any]) -> StoredComment | None: ...
     def record_expiry(self, comment: StoredComment, now: int) -> bool: ...
-
-
-@dataclass(frozen=True)
-class Moderator:
-    """The signed-in moderator, as the JWT authorizer's claims name them."""
-
-    name: str
-
-
-def moderator_from_claims(claims: Mapping[str, Any]) -> Moderator:
-    """The caller, if the claims show a member of the moderators group; else 401 or 403."""
-    name = next((str(claims[key]) for key in IDENTITY_CLAIMS if claims.get(key)), None)
-    if name is None:
-        raise Unauthorized("Sign in: send Authorization: Bearer <token>.")
-    if MODERATORS_GROUP not in groups_from_claim(claims.get("cognito:groups")):
-        raise Forbidden(f"You are signed in, but not in the '{MODERATORS_GROUP}' group.")
-    return Moderator(name)
-
-
-def groups_from_claim(value: object) -> set[str]:
-    """`cognito:groups` as a set: a JSON list, or the "[a b]" string HTTP API's authorizer passes on."""
-    if isinstance(value, list | tuple):
-        return {str(group) for group in value}
-    if isinstance(value, str):
-        return {group for group in re.split(r"[\s,]+", value.strip().strip("[]")) if group}
-    return set()
 
 
 class ReviewService:

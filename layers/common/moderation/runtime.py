@@ -1,17 +1,22 @@
-"""The composition root: settings, storage and scorer built once per Lambda container, at init."""
+"""The composition root: each function builds, once per Lambda container and at init, only what
+it uses. Imports are inside the builders so the read path never loads the scorer or onnxruntime."""
 
 from __future__ import annotations
 
 import secrets
 from functools import cache
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
-from moderation.review import ReviewService
-from moderation.scoring.base import Scorer, load_scorer
-from moderation.service import CommentService
 from moderation.settings import Settings
-from moderation.store import DynamoCommentStore
+
+if TYPE_CHECKING:
+    from moderation.reading import ReadingService
+    from moderation.review import ReviewService
+    from moderation.scoring.base import Scorer
+    from moderation.service import CommentService
+    from moderation.store import DynamoCommentStore
 
 logger = Logger(child=True)
 
@@ -33,12 +38,16 @@ def secret() -> bytes:
 
 @cache
 def store() -> DynamoCommentStore:
+    from moderation.store import DynamoCommentStore
+
     return DynamoCommentStore(settings().table_name)
 
 
 @cache
 def scoring() -> tuple[Scorer | None, str]:
     """The scorer, loaded once, and a line saying what it is (or why scoring is off and the fix)."""
+    from moderation.scoring.base import load_scorer
+
     loaded, description = load_scorer(settings())
     if loaded is None:
         logger.error(description)
@@ -53,16 +62,27 @@ def scorer() -> Scorer | None:
 
 @cache
 def comment_service() -> CommentService:
+    """The submit function's service: the only one that loads the model."""
+    from moderation.service import CommentService
+
     return CommentService(store(), scorer(), settings(), secret())
 
 
 @cache
+def reading_service() -> ReadingService:
+    from moderation.reading import ReadingService
+
+    return ReadingService(store(), secret())
+
+
+@cache
 def review_service() -> ReviewService:
-    # No scorer: moderation never loads the model.
+    from moderation.review import ReviewService
+
     return ReviewService(store(), settings(), secret())
 
 
 def reset() -> None:
     """Forget everything built from the environment (tests change it between cases)."""
-    for built in (settings, secret, store, scoring, comment_service, review_service):
+    for built in (settings, secret, store, scoring, comment_service, reading_service, review_service):
         built.cache_clear()

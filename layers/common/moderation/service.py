@@ -1,4 +1,4 @@
-"""Use cases for readers: submit a comment, list a post's published comments."""
+"""Submitting a comment: check the guards, score, decide, store — and say what happened."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ from typing import Any, Protocol
 from aws_lambda_powertools import Logger
 
 from moderation.content_rules import WordLists, count_links
-from moderation.cursor import CursorCodec
 from moderation.errors import IdempotencyKeyReused, ParentNotFound, RateLimited
 from moderation.ids import MonotonicIds
-from moderation.models import CommentPage, NewComment, Status, StoredComment
+from moderation.models import NewComment, PublicComment, Status, StoredComment
 from moderation.policy import Decision, Thresholds, decide
 from moderation.scoring.base import Scorer, ScoringError, score_text
 from moderation.settings import Settings
@@ -34,9 +33,6 @@ class CommentStore(Protocol):
 
     def create(self, comment: StoredComment, guards: CreateGuards, now: int) -> None: ...
     def get(self, comment_id: str) -> StoredComment | None: ...
-    def list_post(
-        self, post_id: str, status: Status, limit: int, start_key: dict[str, Any] | None
-    ) -> tuple[list[StoredComment], dict[str, Any] | None]: ...
     def get_idempotency(self, post_id: str, key_hash: str, now: int) -> IdempotencyRecord | None: ...
     def hit_rate_limit(
         self, client_hash: str, window_start: int, window_seconds: int, limit: int
@@ -44,13 +40,24 @@ class CommentStore(Protocol):
 
 
 @dataclass(frozen=True)
-class SubmitOutcome:
-    """The HTTP answer to a submission, kept whole so an idempotent repeat gets the same one."""
+class Submission:
+    """What became of a submitted comment; an idempotent repeat gets the first one back."""
 
-    status_code: int
-    body: dict[str, Any]
-    status: Status | None = None
+    comment: PublicComment
+    reasons: list[str]
     replayed: bool = False
+
+    @property
+    def status(self) -> Status:
+        return self.comment.status
+
+    def record(self) -> dict[str, Any]:
+        """The outcome as stored with its Idempotency-Key, to replay it."""
+        return {"comment": self.comment.model_dump(mode="json"), "reasons": self.reasons}
+
+    @classmethod
+    def replay(cls, record: dict[str, Any]) -> Submission:
+        return cls(PublicComment.model_validate(record["comment"]), list(record["reasons"]), replayed=True)
 
 
 class CommentService:
@@ -68,7 +75,6 @@ class CommentService:
         self._thresholds = Thresholds(settings.review_threshold, settings.reject_threshold)
         self._words = WordLists.from_words(settings.banned_words, settings.suspect_words)
         self._secret = secret
-        self._cursors = CursorCodec(secret)
         self._clock = clock
         self._ids = MonotonicIds()
 
@@ -78,7 +84,7 @@ class CommentService:
         request: NewComment,
         client_ip: str | None,
         idempotency_key: str | None = None,
-    ) -> SubmitOutcome:
+    ) -> Submission:
         now = int(self._clock())
         fingerprint = _sha256(json.dumps([post_id, request.model_dump(mode="json")], sort_keys=True))
         key_hash = _sha256(idempotency_key) if idempotency_key else None
@@ -92,14 +98,12 @@ class CommentService:
 
         scores, decision = self._score(request.body)
         comment = self._new_comment(post_id, request, scores, decision, client_hash, now)
-        outcome = _outcome_for(comment)
+        outcome = Submission(comment.public(), comment.reasons)
         guards = CreateGuards(
             dedupe_hash=_sha256(f"{request.author_name.casefold()}\0{request.body}"),
             dedupe_until=now + self._settings.duplicate_window_seconds,
             idempotency_hash=key_hash,
-            idempotency=IdempotencyRecord(fingerprint, outcome.status_code, outcome.body)
-            if key_hash
-            else None,
+            idempotency=IdempotencyRecord(fingerprint, outcome.record()) if key_hash else None,
             idempotency_expires_at=now + IDEMPOTENCY_TTL_SECONDS,
         )
         try:
@@ -113,16 +117,7 @@ class CommentService:
         logger.info("comment stored", extra={"comment_id": comment.id, "status": comment.status})
         return outcome
 
-    def list_published(self, post_id: str, limit: int, cursor: str | None) -> CommentPage:
-        scope = f"post:{post_id}:published"
-        start_key = self._cursors.decode(cursor, scope) if cursor else None
-        items, last_key = self._store.list_post(post_id, "published", limit, start_key)
-        return CommentPage(
-            items=[item.public() for item in items],
-            next_cursor=self._cursors.encode(last_key, scope) if last_key else None,
-        )
-
-    def _replay(self, post_id: str, key_hash: str, fingerprint: str, now: int) -> SubmitOutcome | None:
+    def _replay(self, post_id: str, key_hash: str, fingerprint: str, now: int) -> Submission | None:
         record = self._store.get_idempotency(post_id, key_hash, now)
         if record is None:
             return None
@@ -130,7 +125,7 @@ class CommentService:
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was already used for a different comment; use a new key."
             )
-        return SubmitOutcome(record.status_code, record.response, replayed=True)
+        return Submission.replay(record.outcome)
 
     def _check_rate(self, client_hash: str | None, now: int) -> None:
         limit = self._settings.rate_limit_per_minute
@@ -200,20 +195,6 @@ class CommentService:
     def _client_hash(self, client_ip: str) -> str:
         # Salted with the app's secret: the same client is recognisable, its address is not stored.
         return hmac.new(self._secret, f"ip:{client_ip}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def _outcome_for(comment: StoredComment) -> SubmitOutcome:
-    if comment.status == "rejected":
-        body: dict[str, Any] = {
-            "error": {
-                "code": "comment_rejected",
-                "message": "This comment breaks the site's rules and was not published.",
-                "details": {"id": comment.id, "reasons": comment.reasons},
-            }
-        }
-        return SubmitOutcome(422, body, comment.status)
-    code = 201 if comment.status == "published" else 202
-    return SubmitOutcome(code, comment.public().model_dump(mode="json"), comment.status)
 
 
 def _sha256(text: str) -> str:

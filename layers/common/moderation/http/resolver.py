@@ -1,4 +1,5 @@
-"""HTTP glue shared by every function: the resolver, the error envelope and request limits."""
+"""The resolver every function uses: domain errors and Powertools' own failures in the contract's
+envelope, and request limits checked before anything parses the body."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from moderation.errors import ServiceError
+from moderation.errors import DomainError
+from moderation.http.errors import http_error
 
 logger = Logger(child=True)
 
@@ -49,13 +51,14 @@ def create_resolver(metrics: Metrics | None = None) -> APIGatewayHttpResolver:
     """A resolver whose every failure, Powertools' own included, answers in the contract's envelope."""
     app = APIGatewayHttpResolver(enable_validation=True)
 
-    @app.exception_handler(ServiceError)
-    def _service_error(error: ServiceError) -> Response[Any]:
+    @app.exception_handler(DomainError)
+    def _domain_error(error: DomainError) -> Response[Any]:
+        mapped = http_error(error)
         if metrics is not None:
-            metrics.add_metric(name=f"Refused_{error.code}", unit=MetricUnit.Count, value=1)
-        if error.status_code >= 500:
-            logger.warning("answering %s", error.status_code, exc_info=error)
-        return error_response(error.status_code, error.code, error.message, error.details, error.headers)
+            metrics.add_metric(name=f"Refused_{mapped.code}", unit=MetricUnit.Count, value=1)
+        if mapped.status_code >= 500:
+            logger.warning("answering %s", mapped.status_code, exc_info=error)
+        return error_response(mapped.status_code, mapped.code, error.message, error.details, mapped.headers)
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response[Any]:

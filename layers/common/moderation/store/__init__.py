@@ -1,0 +1,47 @@
+"""DynamoDB storage: the only package that knows the table's keys and indexes.
+
+One table holds comments and the small records that protect them:
+
+| item            | pk                                 | sk            | module      |
+|-----------------|------------------------------------|---------------|-------------|
+| comment         | COMMENT#<id>                       | COMMENT       | comments    |
+| status counters | COUNTS#ALL / COUNTS#POST#<post_id> | SHARD#<n>     | counters    |
+| duplicate guard | DEDUPE#<post_id>#<hash>            | DEDUPE        | guards      |
+| idempotency key | IDEMPOTENCY#<post_id>#<key hash>   | IDEMPOTENCY   | guards      |
+| rate window     | RATE#<client hash>#<window>        | RATE          | guards      |
+| expiry marker   | EXPIRED#<comment id>               | EXPIRED       | decisions   |
+
+Comments carry `post_status` (`<post_id>#<status>`) and `status`, each the partition key of an
+index sorted by `id`; ids sort by time, so both indexes list oldest first without a Scan.
+A moderator's claim on a pending comment is `claimed_by` and `claimed_until` (epoch seconds)
+on the comment itself; a decision clears it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from moderation.store.comments import Comments
+from moderation.store.counters import STATUSES, Counters
+from moderation.store.decisions import Decisions, StaleComment
+from moderation.store.guards import CreateGuards, Guards, IdempotencyRace, IdempotencyRecord
+from moderation.store.table import TableAccess, connect
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+__all__ = [
+    "STATUSES",
+    "CreateGuards",
+    "DynamoCommentStore",
+    "IdempotencyRace",
+    "IdempotencyRecord",
+    "StaleComment",
+]
+
+
+class DynamoCommentStore(Comments, Counters, Guards, Decisions):
+    """Every part of the store over one table."""
+
+    def __init__(self, table_name: str, table: Table | None = None):
+        self._db = TableAccess(table or connect(table_name))

@@ -1,0 +1,97 @@
+"""The table itself: one boto3 resource, transactions, and AWS failures turned into domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from moderation.errors import StorageUnavailable
+from moderation.models import StoredComment
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+# Fail fast inside a Lambda's time budget; botocore's standard mode retries throttling itself.
+_BOTO_CONFIG = Config(connect_timeout=2, read_timeout=3, retries={"mode": "standard", "max_attempts": 3})
+
+
+def connect(table_name: str) -> Table:
+    return boto3.resource("dynamodb", config=_BOTO_CONFIG).Table(table_name)
+
+
+class TableAccess:
+    """What every part of the store shares: the table, its name and its transactions."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.name = table.name
+        # The resource's client takes plain Python values; its stubs only describe the low-level shapes.
+        self.client: Any = table.meta.client
+
+    def transact(self, items: list[dict[str, Any]]) -> ClientError | None:
+        """Run one transaction: None when it is written, its cancellation when a condition or a
+        concurrent transaction stopped it; every other failure is StorageUnavailable."""
+        with storage_errors():
+            try:
+                self.client.transact_write_items(TransactItems=items)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "TransactionCanceledException":
+                    raise
+                return error
+        return None
+
+
+def comment_key(comment_id: str) -> dict[str, str]:
+    return {"pk": f"COMMENT#{comment_id}", "sk": "COMMENT"}
+
+
+def comment_item(comment: StoredComment) -> dict[str, Any]:
+    data = comment.model_dump(mode="json", by_alias=True, exclude_none=True)
+    # DynamoDB has no floats; Decimal via str keeps the value exact as written.
+    data["scores"] = {label: Decimal(str(value)) for label, value in comment.scores.items()}
+    return {**comment_key(comment.id), **data, "post_status": f"{comment.post_id}#{comment.status}"}
+
+
+def comment_from_item(item: Mapping[str, Any]) -> StoredComment:
+    data = {k: v for k, v in item.items() if k not in ("pk", "sk", "post_status")}
+    data["scores"] = {label: float(value) for label, value in data.get("scores", {}).items()}
+    data["version"] = int(data.get("version", 1))
+    if "expires_at" in data:
+        data["expires_at"] = int(data["expires_at"])
+    return StoredComment.model_validate(data)
+
+
+def failed_items(error: ClientError, items: list[dict[str, Any]]) -> list[str]:
+    """The pk of each transaction item whose condition failed."""
+    reasons = error.response.get("CancellationReasons", [])
+    failed = []
+    for reason, item in zip(reasons, items, strict=False):
+        if reason.get("Code") == "ConditionalCheckFailed":
+            operation = next(iter(item.values()))
+            key = operation.get("Item") or operation.get("Key")
+            failed.append(str(key["pk"]))
+    return failed
+
+
+def is_condition_failure(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turn AWS failures (throttling, outages, timeouts) into one domain error: StorageUnavailable."""
+    try:
+        yield
+    except ClientError as error:
+        code = error.response["Error"]["Code"]
+        if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
+            raise
+        raise StorageUnavailable() from error
+    except BotoCoreError as error:
+        raise StorageUnavailable() from error

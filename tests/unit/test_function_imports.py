@@ -1,0 +1,59 @@
+"""Each function builds only what it uses: the read path and the moderators' API never load the model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAM = """
+import importlib, json, sys
+module = importlib.import_module(sys.argv[1])
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in ("moderation", "onnxruntime", "tokenizers", "numpy"))))
+"""
+
+
+def modules_loaded_at_init(function_dir: str, module: str) -> set[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "common"), str(ROOT / "functions" / function_dir)]),
+        "TABLE_NAME": "Comments",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "APP_SECRET": "test-secret",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROGRAM, module], env=env, capture_output=True, text=True, check=True
+    )
+    # The last line: the functions log their start-up to standard output before it.
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    ("function_dir", "module"),
+    [
+        ("list_comments", "list_comments"),
+        ("moderation_api", "moderation_api"),
+        ("moderation_console", "moderation_console"),
+        ("count_expired", "count_expired"),
+    ],
+)
+def test_functions_that_do_not_score_never_import_the_scorer(function_dir: str, module: str) -> None:
+    loaded = modules_loaded_at_init(function_dir, module)
+
+    assert "moderation.runtime" in loaded
+    assert not {name for name in loaded if name.startswith("moderation.scoring")}
+    assert not {name for name in loaded if name.split(".")[0] in ("onnxruntime", "tokenizers", "numpy")}
+
+
+def test_the_submit_function_loads_its_scorer_at_init() -> None:
+    loaded = modules_loaded_at_init("submit_comment", "submit_comment")
+
+    assert "moderation.scoring.base" in loaded
