@@ -11,17 +11,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PROGRAM = """
+WATCHED = ("moderation", "onnxruntime", "tokenizers", "numpy")
+PROGRAM = f"""
 import importlib, json, sys
 module = importlib.import_module(sys.argv[1])
-print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in ("moderation", "onnxruntime", "tokenizers", "numpy"))))
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in {WATCHED!r})))
 """
 
 
 def modules_loaded_at_init(function_dir: str, module: str) -> set[str]:
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "common"), str(ROOT / "functions" / function_dir)]),
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT / "layers" / "common"), str(ROOT / "functions" / function_dir)]
+        ),
         "TABLE_NAME": "Comments",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "test",

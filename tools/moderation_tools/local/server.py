@@ -88,18 +88,13 @@ class LocalStack:
         self._moto.stop()
 
     def openapi(self) -> dict[str, Any]:
-        """One OpenAPI document merged from every function's resolver."""
-        merged: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "Comment moderation", "version": "1"}}
-        paths: dict[str, Any] = {}
-        schemas: dict[str, Any] = {}
-        for route in self.routes:
-            module = sys.modules[route.handler.rsplit(".", 1)[0]]
-            document = json.loads(module.app.get_openapi_json_schema())
-            for path, operations in document.get("paths", {}).items():
-                paths.setdefault(path, {}).update(operations)
-            schemas.update(document.get("components", {}).get("schemas", {}))
-        merged["paths"] = paths
-        merged["components"] = {"schemas": schemas}
+        """One OpenAPI document merged, by Powertools, from every function's resolver."""
+        from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
+
+        merge = OpenAPIMerge(title="Comment moderation", version="1", on_conflict="error")
+        for module_name in dict.fromkeys(route.handler.rsplit(".", 1)[0] for route in self.routes):
+            merge.add_schema(sys.modules[module_name].app.get_openapi_schema())
+        merged: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
         return merged
 
     def invoke(

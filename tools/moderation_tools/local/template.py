@@ -7,28 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-
-class _CloudFormationLoader(yaml.SafeLoader):
-    """Reads CloudFormation's short tags (!Ref, !GetAtt, !Sub ...) as their long form."""
-
-
-def _construct_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-        if suffix == "GetAtt":
-            value = str(value).split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {name: value}
-
-
-_CloudFormationLoader.add_multi_constructor("!", _construct_tag)
+from samtranslator.yaml_helper import yaml_parse
 
 
 @dataclass(frozen=True)
@@ -55,7 +34,8 @@ class Template:
 
     @classmethod
     def load(cls, path: Path) -> Template:
-        document = yaml.load(path.read_text(), Loader=_CloudFormationLoader)  # noqa: S506 - SafeLoader subclass
+        # SAM's own reader: CloudFormation's short tags (!Ref, !GetAtt, !Sub ...) in their long form.
+        document: dict[str, Any] = yaml_parse(path.read_text())
         return cls(path.parent.resolve(), document)
 
     @property
