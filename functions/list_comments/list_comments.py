@@ -2,19 +2,19 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from moderation import runtime
+from moderation import observability, runtime
 from moderation.http import create_resolver, resolve
 from moderation.http.openapi_docs import COMMON_ERRORS, json_response
 from moderation.models import POST_ID_PATTERN, CommentPage
 from moderation.reading import ReadingService
 
 logger = Logger()
-tracer = Tracer()
+tracer = observability.tracer()
 metrics = Metrics()
 app = create_resolver(metrics)
 # Built at init, outside the handler; the read path never loads the model.

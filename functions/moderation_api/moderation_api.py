@@ -6,13 +6,13 @@ In AWS the HTTP API's JWT authorizer (Cognito) has already checked the token; he
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from moderation import runtime
+from moderation import observability, runtime
 from moderation.http import create_resolver, resolve
 from moderation.http.auth import moderator_from_claims
 from moderation.http.openapi_docs import COMMON_ERRORS, json_response
@@ -30,7 +30,7 @@ from moderation.models import (
 from moderation.review import ReviewService
 
 logger = Logger()
-tracer = Tracer()
+tracer = observability.tracer()
 metrics = Metrics()
 app = create_resolver(metrics)
 runtime.review_service()

@@ -10,13 +10,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Path as PathParam
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from moderation import runtime
+from moderation import observability, runtime
 from moderation.errors import NotFound
 from moderation.http import create_resolver, resolve
 from moderation.settings import Settings
@@ -24,7 +24,7 @@ from moderation.static import STATIC_DIR
 from pydantic import BaseModel
 
 logger = Logger()
-tracer = Tracer()
+tracer = observability.tracer()
 app = create_resolver()
 
 ASSET_NAME = r"^[a-z0-9_-]{1,64}\.(?:js|css|html)$"

@@ -2,21 +2,21 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from moderation import runtime
+from moderation import observability, runtime
 from moderation.http import create_resolver, error_response, resolve
 from moderation.http.openapi_docs import COMMON_ERRORS, RETRY_AFTER, json_response
 from moderation.models import POST_ID_PATTERN, NewComment, PublicComment
 from moderation.service import CommentService, Submission
 
 logger = Logger()
-tracer = Tracer()
+tracer = observability.tracer()
 metrics = Metrics()
 app = create_resolver(metrics)
 # Built at init, outside the handler: the model loads once per container, not per request.
