@@ -7,6 +7,7 @@ Each side is the real handler; only the scorer differs, chosen the way a deploym
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import statistics
