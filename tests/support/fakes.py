@@ -27,7 +27,9 @@ class InMemoryStore:
         self.rate: dict[tuple[str, int], int] = {}
         self.fail_writes = False
 
-    def create(self, comment: StoredComment, guards: CreateGuards, now: int) -> None:
+    def create(
+        self, comment: StoredComment, guards: CreateGuards, now: int, parent: StoredComment | None = None
+    ) -> None:
         if self.fail_writes:
             raise StorageUnavailable()
         if guards.idempotency_hash and guards.idempotency:

@@ -11,7 +11,6 @@ from moderation.errors import (
     StorageUnavailable,
 )
 from moderation.models import NewComment
-from moderation.reading import ReadingService
 from moderation.service import CommentService
 from moderation.settings import Settings
 
@@ -185,19 +184,3 @@ def test_storage_failure_raises_and_leaves_nothing(service: CommentService, stor
     with pytest.raises(StorageUnavailable):
         service.submit("p1", comment(), None)
     assert store.comments == {}
-
-
-def test_listing_pages_through_published_comments_only(service: CommentService, store: InMemoryStore) -> None:
-    reading = ReadingService(store, b"secret")
-    for n in range(5):
-        service.submit("p1", comment(f"comment {n}"), None)
-    service.submit("p1", comment("held [[insult=0.7]]"), None)
-    seen: list[str] = []
-    cursor: str | None = None
-    while True:
-        page = reading.list_published("p1", 2, cursor)
-        seen.extend(item.body for item in page.items)
-        if not page.next_cursor:
-            break
-        cursor = page.next_cursor
-    assert seen == [f"comment {n}" for n in range(5)]

@@ -61,6 +61,14 @@ class PublicComment(BaseModel):
     status: Status
 
 
+class ThreadReply(PublicComment):
+    reply_count: int = Field(description="its published direct replies")
+
+
+class ThreadComment(ThreadReply):
+    replies: list[ThreadReply] = Field(description="its first published replies, oldest first (at most 3)")
+
+
 class HistoryEntry(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -91,9 +99,19 @@ class StoredComment(CommentDetail):
     author_email_hash: str | None = None
     client_hash: str | None = None
     expires_at: int | None = Field(default=None, description="epoch seconds; DynamoDB's TTL deletes after")
+    reply_count: int = Field(default=0, description="published direct replies")
+    first_replies: list[str] = Field(default_factory=list, description="ids of the earliest of them")
+    replies_version: int = Field(default=0, description="guards reply_count and first_replies")
 
     def public(self) -> PublicComment:
         return PublicComment.model_validate(self.model_dump(include=set(PublicComment.model_fields)))
+
+    def in_thread(self, replies: list[ThreadReply] | None = None) -> ThreadComment:
+        public = self.public().model_dump()
+        return ThreadComment(**public, reply_count=self.reply_count, replies=replies or [])
+
+    def as_reply(self) -> ThreadReply:
+        return ThreadReply(**self.public().model_dump(), reply_count=self.reply_count)
 
     def for_moderators(self) -> ModeratorComment:
         return ModeratorComment.model_validate(self.model_dump(include=set(ModeratorComment.model_fields)))
@@ -114,6 +132,25 @@ class Moderator:
 class CommentPage(BaseModel):
     items: list[PublicComment]
     next_cursor: str | None = None
+
+
+class ThreadPage(BaseModel):
+    items: list[ThreadComment] = Field(description="top-level comments, oldest first")
+    next_cursor: str | None = None
+
+
+class ReplyPage(BaseModel):
+    items: list[ThreadReply]
+    next_cursor: str | None = None
+
+
+class PostCount(BaseModel):
+    post_id: str
+    published: int
+
+
+class PostCounts(BaseModel):
+    counts: dict[str, int] = Field(description="published comments per post id")
 
 
 class ErrorInfo(BaseModel):

@@ -31,7 +31,9 @@ IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 class CommentStore(Protocol):
     """What the service needs of storage (DynamoCommentStore in AWS, a fake in unit tests)."""
 
-    def create(self, comment: StoredComment, guards: CreateGuards, now: int) -> None: ...
+    def create(
+        self, comment: StoredComment, guards: CreateGuards, now: int, parent: StoredComment | None = None
+    ) -> None: ...
     def get(self, comment_id: str) -> StoredComment | None: ...
     def get_idempotency(self, post_id: str, key_hash: str, now: int) -> IdempotencyRecord | None: ...
     def hit_rate_limit(
@@ -94,7 +96,7 @@ class CommentService:
                 return replay
         client_hash = self._client_hash(client_ip) if client_ip else None
         self._check_rate(client_hash, now)
-        self._check_parent(post_id, request.parent_id)
+        parent = self._check_parent(post_id, request.parent_id)
 
         scores, decision = self._score(request.body)
         comment = self._new_comment(post_id, request, scores, decision, client_hash, now)
@@ -107,7 +109,7 @@ class CommentService:
             idempotency_expires_at=now + IDEMPOTENCY_TTL_SECONDS,
         )
         try:
-            self._store.create(comment, guards, now)
+            self._store.create(comment, guards, now, parent)
         except IdempotencyRace:
             # A concurrent request with the same key won; answer as it did.
             replay = self._replay(post_id, key_hash or "", fingerprint, now)
@@ -135,9 +137,9 @@ class CommentService:
         if not self._store.hit_rate_limit(client_hash, window_start, RATE_WINDOW_SECONDS, limit):
             raise RateLimited(retry_after=max(1, window_start + RATE_WINDOW_SECONDS - now))
 
-    def _check_parent(self, post_id: str, parent_id: str | None) -> None:
+    def _check_parent(self, post_id: str, parent_id: str | None) -> StoredComment | None:
         if parent_id is None:
-            return
+            return None
         parent = self._store.get(parent_id)
         # Readers can only reply to what they can see: a published comment on the same post.
         if parent is None or parent.post_id != post_id or parent.status != "published":
@@ -145,6 +147,7 @@ class CommentService:
                 "The comment you are replying to does not exist on this post.",
                 details={"parent_id": parent_id},
             )
+        return parent
 
     def _score(self, body: str) -> tuple[dict[str, float], Decision]:
         hold: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import UnionType
 from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -20,7 +21,9 @@ RETRY_AFTER: dict[str, Any] = {
 
 
 def json_response(
-    description: str, model: type[BaseModel] = ErrorResponse, headers: dict[str, Any] | None = None
+    description: str,
+    model: type[BaseModel] | UnionType = ErrorResponse,
+    headers: dict[str, Any] | None = None,
 ) -> OpenAPIResponse:
     response: OpenAPIResponse = {
         "description": description,

@@ -11,6 +11,9 @@ One table holds comments and the small records that protect them:
 | rate window     | RATE#<client hash>#<window>        | RATE          | guards      |
 | expiry marker   | EXPIRED#<comment id>               | EXPIRED       | decisions   |
 
+Published comments also carry `thread` (`<post_id>#<parent_id or ->`), the key of the sparse
+index `ByThread`; each comment keeps its `reply_count` and `first_replies` (module threads).
+
 Comments carry `post_status` (`<post_id>#<status>`) and `status`, each the partition key of an
 index sorted by `id`; ids sort by time, so both indexes list oldest first without a Scan.
 A moderator's claim on a pending comment is `claimed_by` and `claimed_until` (epoch seconds)
@@ -26,6 +29,7 @@ from moderation.store.counters import STATUSES, Counters
 from moderation.store.decisions import Decisions, StaleComment
 from moderation.store.guards import CreateGuards, Guards, IdempotencyRace, IdempotencyRecord
 from moderation.store.table import TableAccess, connect
+from moderation.store.threads import Threads
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -40,7 +44,7 @@ __all__ = [
 ]
 
 
-class DynamoCommentStore(Comments, Counters, Guards, Decisions):
+class DynamoCommentStore(Comments, Counters, Guards, Decisions, Threads):
     """Every part of the store over one table."""
 
     def __init__(self, table_name: str, table: Table | None = None):

@@ -5,83 +5,67 @@ from __future__ import annotations
 
 from typing import Any
 
-from moderation.errors import DuplicateComment, StorageUnavailable
+from moderation.errors import DuplicateComment, ParentNotFound, StorageUnavailable
 from moderation.models import Status, StoredComment
 from moderation.store.counters import counter_updates
 from moderation.store.guards import CreateGuards, IdempotencyRace, guard_puts
+from moderation.store.paging import Page, query_page
 from moderation.store.part import StorePart
-from moderation.store.table import comment_from_item, comment_item, comment_key, failed_items, storage_errors
+from moderation.store.table import comment_item, comment_key, failed_items, read_comment
+from moderation.store.threads import parent_update
 
 BY_POST_STATUS_INDEX = "ByPostStatus"
 BY_STATUS_INDEX = "ByStatus"
-
-Page = tuple[list[StoredComment], dict[str, Any] | None]
+# Replies racing to the same parent: each loser re-reads the parent and tries again.
+PARENT_ATTEMPTS = 4
 
 
 class Comments(StorePart):
-    def create(self, comment: StoredComment, guards: CreateGuards, now: int) -> None:
-        """Store a new comment with its counters and guards atomically: all of it or none."""
-        items: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": self._db.name,
-                    "Item": comment_item(comment),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-            *guard_puts(self._db, comment.post_id, comment.id, guards, now),
-            *counter_updates(self._db, comment.post_id, {comment.status: 1}),
-        ]
-        cancelled = self._db.transact(items)
-        if cancelled is None:
-            return
-        failed = failed_items(cancelled, items)
-        if any(pk.startswith("IDEMPOTENCY#") for pk in failed):
-            raise IdempotencyRace from cancelled
-        if any(pk.startswith("DEDUPE#") for pk in failed):
-            raise DuplicateComment("You already posted this comment here a moment ago.") from cancelled
-        # A transaction conflict or a vanishingly unlikely id clash: safe to retry.
-        raise StorageUnavailable() from cancelled
+    def create(
+        self, comment: StoredComment, guards: CreateGuards, now: int, parent: StoredComment | None = None
+    ) -> None:
+        """Store a new comment with its counters, guards and (a published reply) its parent's reply
+        bookkeeping atomically: all of it or none."""
+        for _ in range(PARENT_ATTEMPTS):
+            items: list[dict[str, Any]] = [
+                {
+                    "Put": {
+                        "TableName": self._db.name,
+                        "Item": comment_item(comment),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                *guard_puts(self._db, comment.post_id, comment.id, guards, now),
+                *counter_updates(self._db, comment.post_id, {comment.status: 1}),
+            ]
+            if parent is not None and comment.status == "published":
+                items.append(parent_update(self._db.name, parent, comment.id, published=True))
+            cancelled = self._db.transact(items)
+            if cancelled is None:
+                return
+            failed = failed_items(cancelled, items)
+            if any(pk.startswith("IDEMPOTENCY#") for pk in failed):
+                raise IdempotencyRace from cancelled
+            if any(pk.startswith("DEDUPE#") for pk in failed):
+                raise DuplicateComment("You already posted this comment here a moment ago.") from cancelled
+            if parent is None or comment_key(parent.id)["pk"] not in failed:
+                # A transaction conflict or a vanishingly unlikely id clash: safe to retry.
+                raise StorageUnavailable() from cancelled
+            # Another reply to the same comment was counted first: count this one on top of it.
+            parent = read_comment(self._db, parent.id)
+            if parent is None:
+                raise ParentNotFound("The comment you are replying to no longer exists.")
+        raise StorageUnavailable("Many replies to this comment arrived at once; please retry.")
 
     def get(self, comment_id: str) -> StoredComment | None:
-        with storage_errors():
-            item = self._db.table.get_item(Key=comment_key(comment_id), ConsistentRead=True).get("Item")
-        return comment_from_item(item) if item else None
+        return read_comment(self._db, comment_id)
 
     def list_post(self, post_id: str, status: Status, limit: int, start_key: dict[str, Any] | None) -> Page:
         """One page of a post's comments in one status, oldest first."""
-        return self._page(BY_POST_STATUS_INDEX, "post_status", f"{post_id}#{status}", limit, start_key)
+        return query_page(
+            self._db, BY_POST_STATUS_INDEX, "post_status", f"{post_id}#{status}", limit, start_key
+        )
 
     def list_status(self, status: Status, limit: int, start_key: dict[str, Any] | None) -> Page:
         """One page of all comments in one status, oldest first."""
-        return self._page(BY_STATUS_INDEX, "status", status, limit, start_key)
-
-    def _page(
-        self, index: str, key_name: str, key_value: str, limit: int, start_key: dict[str, Any] | None
-    ) -> Page:
-        # Ask for one more than the page so the last page says so (no cursor to an empty page).
-        query: dict[str, Any] = {
-            "IndexName": index,
-            "KeyConditionExpression": "#k = :v",
-            "ExpressionAttributeNames": {"#k": key_name},
-            "ExpressionAttributeValues": {":v": key_value},
-            "Limit": limit + 1,
-        }
-        if start_key:
-            if start_key.get(key_name) != key_value:
-                return [], None
-            query["ExclusiveStartKey"] = start_key
-        items: list[dict[str, Any]] = []
-        with storage_errors():
-            while len(items) <= limit:
-                response = self._db.table.query(**query)
-                items.extend(response.get("Items", []))
-                if "LastEvaluatedKey" not in response:
-                    break
-                query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        page = items[:limit]
-        if len(items) <= limit:
-            return [comment_from_item(item) for item in page], None
-        last = page[-1]
-        next_key = {"pk": last["pk"], "sk": last["sk"], key_name: last[key_name], "id": last["id"]}
-        return [comment_from_item(item) for item in page], next_key
+        return query_page(self._db, BY_STATUS_INDEX, "status", status, limit, start_key)

@@ -12,7 +12,7 @@ from typing import Any
 
 from moderation.models import Status
 from moderation.store.part import StorePart
-from moderation.store.table import TableAccess, storage_errors
+from moderation.store.table import TableAccess, batch_get, storage_errors
 
 COUNTER_SHARDS = 4
 STATUSES: tuple[Status, ...] = ("published", "pending", "rejected")
@@ -51,4 +51,17 @@ class Counters(StorePart):
         for item in response.get("Items", []):
             for status in STATUSES:
                 totals[status] += int(item.get(status, 0))  # type: ignore[arg-type]
+        return totals
+
+    def published_counts(self, post_ids: list[str]) -> dict[str, int]:
+        """Exact published counts of many posts: their counter shards in one BatchGetItem each 100."""
+        keys = [
+            {"pk": f"COUNTS#POST#{post_id}", "sk": f"SHARD#{shard}"}
+            for post_id in post_ids
+            for shard in range(COUNTER_SHARDS)
+        ]
+        totals = dict.fromkeys(post_ids, 0)
+        for item in batch_get(self._db, keys):
+            post_id = str(item["pk"]).removeprefix("COUNTS#POST#")
+            totals[post_id] += int(item.get("published", 0))
         return totals

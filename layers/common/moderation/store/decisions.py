@@ -17,8 +17,11 @@ from moderation.store.table import (
     comment_key,
     failed_items,
     is_condition_failure,
+    read_comment,
     storage_errors,
+    thread_key,
 )
+from moderation.store.threads import parent_update
 
 EXPIRY_MARKER_SECONDS = 2 * 24 * 3600
 
@@ -63,6 +66,11 @@ class Decisions(StorePart):
             "#history = list_append(if_not_exists(#history, :empty), :entry)",
         ]
         removals = ["claimed_by", "claimed_until"]
+        if to_status == "published":
+            assignments.append("thread = :thread")
+            values[":thread"] = thread_key(current.post_id, current.parent_id)
+        else:
+            removals.append("thread")
         if expires_at is None:
             removals.append("expires_at")
         else:
@@ -86,12 +94,18 @@ class Decisions(StorePart):
         ]
         if current.status != to_status:
             items.extend(counter_updates(self._db, current.post_id, {current.status: -1, to_status: 1}))
+        publication_changes = (current.status == "published") != (to_status == "published")
+        if current.parent_id and publication_changes:
+            parent = read_comment(self._db, current.parent_id)
+            if parent is not None:
+                items.append(parent_update(self._db.name, parent, current.id, to_status == "published"))
         cancelled = self._db.transact(items)
         if cancelled is None:
             return updated
         reasons = cancelled.response.get("CancellationReasons", [])
-        # A failed version check, or a concurrent transaction on the same comment.
-        if reasons and reasons[0].get("Code") in ("ConditionalCheckFailed", "TransactionConflict"):
+        # A failed version check (of the comment, or of its parent's replies), or a concurrent
+        # transaction: read both again and decide again.
+        if any(reason.get("Code") in ("ConditionalCheckFailed", "TransactionConflict") for reason in reasons):
             raise StaleComment from cancelled
         raise StorageUnavailable() from cancelled
 

@@ -47,6 +47,31 @@ class TableAccess:
         return None
 
 
+# BatchGetItem takes at most 100 keys per call.
+BATCH_GET_LIMIT = 100
+
+
+def batch_get(db: TableAccess, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items that exist among `keys` (BatchGetItem in chunks, asking again for what DynamoDB
+    leaves unprocessed under load)."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(keys), BATCH_GET_LIMIT):
+        pending = keys[start : start + BATCH_GET_LIMIT]
+        while pending:
+            with storage_errors():
+                response = db.client.batch_get_item(RequestItems={db.name: {"Keys": pending}})
+            found.extend(response.get("Responses", {}).get(db.name, []))
+            pending = response.get("UnprocessedKeys", {}).get(db.name, {}).get("Keys", [])
+    return found
+
+
+def read_comment(db: TableAccess, comment_id: str) -> StoredComment | None:
+    """One comment by id, read consistently."""
+    with storage_errors():
+        item = db.table.get_item(Key=comment_key(comment_id), ConsistentRead=True).get("Item")
+    return comment_from_item(item) if item else None
+
+
 def comment_key(comment_id: str) -> dict[str, str]:
     return {"pk": f"COMMENT#{comment_id}", "sk": "COMMENT"}
 
@@ -55,13 +80,23 @@ def comment_item(comment: StoredComment) -> dict[str, Any]:
     data = comment.model_dump(mode="json", by_alias=True, exclude_none=True)
     # DynamoDB has no floats; Decimal via str keeps the value exact as written.
     data["scores"] = {label: Decimal(str(value)) for label, value in comment.scores.items()}
-    return {**comment_key(comment.id), **data, "post_status": f"{comment.post_id}#{comment.status}"}
+    item = {**comment_key(comment.id), **data, "post_status": f"{comment.post_id}#{comment.status}"}
+    if comment.status == "published":
+        item["thread"] = thread_key(comment.post_id, comment.parent_id)
+    return item
+
+
+def thread_key(post_id: str, parent_id: str | None) -> str:
+    """The ByThread partition of a published comment: its post and its parent (`-`: top level)."""
+    return f"{post_id}#{parent_id or '-'}"
 
 
 def comment_from_item(item: Mapping[str, Any]) -> StoredComment:
-    data = {k: v for k, v in item.items() if k not in ("pk", "sk", "post_status")}
+    data = {k: v for k, v in item.items() if k not in ("pk", "sk", "post_status", "thread")}
     data["scores"] = {label: float(value) for label, value in data.get("scores", {}).items()}
     data["version"] = int(data.get("version", 1))
+    for counter in ("reply_count", "replies_version"):
+        data[counter] = int(data.get(counter, 0))
     if "expires_at" in data:
         data["expires_at"] = int(data["expires_at"])
     return StoredComment.model_validate(data)
