@@ -42,12 +42,17 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    import logging
+
     from moderation.settings import Settings
     from pydantic import ValidationError
 
     from moderation_tools.eval.dataset import DEFAULT_EVAL_SET, EvalSetError
     from moderation_tools.eval.run import ScorerUnavailable, render_table, run_eval
 
+    # The service logs a failed model load with its traceback for CloudWatch; here the one-line
+    # error below says the same, so Python's last-resort handler must not print it.
+    logging.getLogger().addHandler(logging.NullHandler())
     try:
         settings = Settings(**({"model_dir": args.model_dir} if args.model_dir else {}))
         evaluation = run_eval(settings, args.eval_set or DEFAULT_EVAL_SET)
@@ -57,7 +62,10 @@ def _eval(args: argparse.Namespace) -> int:
         return _fail(str(error))
     print(render_table(evaluation))
     if args.json:
-        args.json.write_text(evaluation.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        try:
+            args.json.write_text(evaluation.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            return _fail(f"cannot write {args.json}: {error.strerror or error}")
         print(f"\nwrote {args.json}")
     return 0
 
