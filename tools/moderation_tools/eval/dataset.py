@@ -48,7 +48,7 @@ CLASSES: dict[str, CommentClass] = {
         CommentClass("question", False, "questions to the author or other readers"),
         CommentClass(IDENTITY_CLASS, False, "civil comments that mention identities (religion, race, ...)"),
         CommentClass("profanity_untargeted", False, "swearing aimed at no one, some of it masked"),
-        CommentClass("sarcasm", False, "sarcasm and irony about the topic, not an attack on a person"),
+        CommentClass("sarcasm", False, "sarcasm and irony, nearly all about the topic rather than a person"),
         CommentClass("citation", False, "civil comments that link to sources"),
         CommentClass("insult_author", True, "insults aimed at the author or the paper's staff"),
         CommentClass("insult_commenter", True, "insults aimed at another commenter"),
