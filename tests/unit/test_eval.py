@@ -112,6 +112,7 @@ def test_the_configured_thresholds_and_word_lists_decide(tmp_path: Path) -> None
     assert [o.status for o in evaluation.outcomes] == ["published", "rejected"]
     assert evaluation.outcomes[1].reasons == ["banned_word"]
     assert evaluation.review_threshold == 0.7
+    assert "word lists: 1 banned, 0 suspect" in render_table(evaluation)
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ class ServiceRules:
         self._scorer = scorer
         self._max_links = settings.max_links
         self._words = WordLists.from_words(settings.banned_words, settings.suspect_words)
-        self.thresholds = thresholds
+        self._thresholds = thresholds
 
     def decide(self, text: str) -> tuple[dict[str, float], Decision]:
         hold: list[str] = []
@@ -37,4 +37,4 @@ class ServiceRules:
             reject.append("banned_word")
         if suspect:
             hold.append("suspect_word")
-        return scores, decide(scores, hold, self.thresholds, reject)
+        return scores, decide(scores, hold, self._thresholds, reject)

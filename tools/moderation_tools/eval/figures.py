@@ -70,6 +70,7 @@ class Evaluation(BaseModel):
     review_threshold: float
     reject_threshold: float
     max_links: int
+    word_lists: str
     eval_set: str
     classes: list[ClassFigures]
     overall: Tally
@@ -94,6 +95,7 @@ def evaluate(
     review: float,
     reject: float,
     max_links: int,
+    word_lists: str,
     eval_set: str,
 ) -> Evaluation:
     classes = [
@@ -112,6 +114,7 @@ def evaluate(
         review_threshold=review,
         reject_threshold=reject,
         max_links=max_links,
+        word_lists=word_lists,
         eval_set=eval_set,
         classes=classes,
         overall=Tally.of(outcomes),

@@ -45,6 +45,7 @@ def run_eval(settings: Settings, eval_set: Path) -> Evaluation:
         review=thresholds.review,
         reject=thresholds.reject,
         max_links=settings.max_links,
+        word_lists=f"{len(settings.banned_words)} banned, {len(settings.suspect_words)} suspect",
         eval_set=str(eval_set),
     )
 
@@ -70,7 +71,7 @@ def render_table(evaluation: Evaluation) -> str:
     lines = [
         f"model: {e.model} ({e.scorer_source})",
         f"thresholds: held at score >= {e.review_threshold:.2f}, rejected at >= {e.reject_threshold:.2f}; "
-        f"held at {e.max_links} links or more",
+        f"held at {e.max_links} links or more; word lists: {e.word_lists}",
         f"evaluation set: {e.overall.total} comments from {e.eval_set}",
         "",
         f"{'class':<24}{'comments':>9}{'published':>11}{'held':>11}{'rejected':>11}{'agreement':>11}",
