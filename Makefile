@@ -13,7 +13,7 @@ PY312 := $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/n
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: help run test lint typecheck unit integration e2e browser browser-deps template build lambda-size model bench load deploy clean
+.PHONY: help run test lint typecheck unit integration e2e browser browser-deps template build lambda-size model bench eval load deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -96,6 +96,9 @@ model: $(VENV)/.dev-installed ## export a Detoxify checkpoint to $MODEL_DIR (CHE
 
 bench: $(VENV)/.dev-installed ## Detoxify vs our scorer, side by side; writes bench/results.json
 	$(BIN)/python bench/run.py
+
+eval: $(VENV)/.dev-installed ## decide the labelled evaluation set with the model in $MODEL_DIR; table per class
+	$(BIN)/moderation eval --model-dir $(MODEL_DIR)
 
 load: $(VENV)/.dev-installed ## N clients posting and listing against a local stack on loopback (CLIENTS=16 DURATION=20)
 	$(BIN)/python scripts/load.py --clients $(or $(CLIENTS),16) --duration $(or $(DURATION),20)

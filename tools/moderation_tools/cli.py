@@ -1,4 +1,4 @@
-"""The `moderation` command: serve the local stack, export a model, score comments."""
+"""The `moderation` command: serve the local stack, export a model, score comments, evaluate a model."""
 
 from __future__ import annotations
 
@@ -41,6 +41,40 @@ def _score(args: argparse.Namespace) -> int:
     )
 
 
+def _eval(args: argparse.Namespace) -> int:
+    import logging
+
+    from moderation.settings import Settings
+    from pydantic import ValidationError
+
+    from moderation_tools.eval.dataset import DEFAULT_EVAL_SET, EvalSetError
+    from moderation_tools.eval.run import ScorerUnavailable, render_table, run_eval
+
+    # The service logs a failed model load with its traceback for CloudWatch; here the one-line
+    # error below says the same, so Python's last-resort handler must not print it.
+    logging.getLogger().addHandler(logging.NullHandler())
+    try:
+        settings = Settings(**({"model_dir": args.model_dir} if args.model_dir else {}))
+        evaluation = run_eval(settings, args.eval_set or DEFAULT_EVAL_SET)
+    except ValidationError as error:
+        return _fail(f"bad settings: {error}")
+    except (EvalSetError, ScorerUnavailable) as error:
+        return _fail(str(error))
+    print(render_table(evaluation))
+    if args.json:
+        try:
+            args.json.write_text(evaluation.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            return _fail(f"cannot write {args.json}: {error.strerror or error}")
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"moderation eval: {message}", file=sys.stderr)
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="moderation", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -64,6 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     score = commands.add_parser("score", help="score one comment per line of standard input")
     score.add_argument("--model-dir", type=Path, default=Path(os.environ.get("MODEL_DIR", "model")))
     score.set_defaults(run=_score)
+
+    evaluate = commands.add_parser(
+        "eval", help="decide the labelled evaluation set as the service would; print the table per class"
+    )
+    evaluate.add_argument(
+        "--model-dir", type=Path, help="model artifact to evaluate (default: MODEL_DIR, as the service)"
+    )
+    evaluate.add_argument(
+        "--eval-set", type=Path, help="labelled JSON lines (default: the set shipped with these tools)"
+    )
+    evaluate.add_argument("--json", type=Path, help="also write the figures and every decision here")
+    evaluate.set_defaults(run=_eval)
     return parser
 
 
