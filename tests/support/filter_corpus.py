@@ -9,10 +9,28 @@ CORPUS = Path(__file__).resolve().parents[1] / "data" / "filters"
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})")
 
 # A realistic list: the Scunthorpe problem needs words hidden inside innocent ones.
-BANNED = (
-    "idiot ass cunt cock anal rapist shit dick tit bitch slut whore fuck bastard moron retard twat "
-    "wanker piss prick"
-).split()
+BANNED = [
+    "idiot",
+    "ass",
+    "cunt",
+    "cock",
+    "anal",
+    "rapist",
+    "shit",
+    "dick",
+    "tit",
+    "bitch",
+    "slut",
+    "whore",
+    "fuck",
+    "bastard",
+    "moron",
+    "retard",
+    "twat",
+    "wanker",
+    "piss",
+    "prick",
+]
 SUSPECT = ["scam", "casino", "viagra", "porn", "crypto"]
 
 

@@ -20,9 +20,7 @@ from pathlib import Path
 
 import regex
 
-TARGET = (
-    Path(__file__).resolve().parents[2] / "layers/common/moderation/content_rules/unicode_data.py"
-)
+TARGET = Path(__file__).resolve().parents[2] / "layers/common/moderation/content_rules/unicode_data.py"
 _ASCII_PROTOTYPE = regex.compile(r"[a-z0-9.]{1,3}")
 
 
@@ -41,7 +39,9 @@ def code_point_ranges(pattern: str) -> list[tuple[int, int]]:
 
 
 def _without_marks(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) not in {"Mn", "Me"})
+    return "".join(
+        c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) not in {"Mn", "Me"}
+    )
 
 
 def confusables_text() -> str:

@@ -10,7 +10,9 @@ from moderation.content_rules.unicode_data import ASCII_CONFUSABLES, COMBINING_M
 
 
 def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
-    return "".join(re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else "") for start, end in ranges)
+    return "".join(
+        re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else "") for start, end in ranges
+    )
 
 
 _INVISIBLE = re.compile(f"[{_character_class(DEFAULT_IGNORABLE)}]+")
@@ -32,8 +34,43 @@ _TAG = re.compile(r"<[/!]?([a-zA-Z][a-zA-Z0-9]*+)?[^<>]*+>")
 # Tags that start a new line or block where they are rendered; other tags (b, i, span, a ...)
 # sit inside a word without splitting it, as `id<b></b>iot` shows.
 _BREAKING_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 
 

@@ -25,13 +25,14 @@ from moderation.content_rules.text import skeleton, without_markup
 
 # Digits and symbols read as letters. "1", "!" and "|" stand for "i" as often as for "l", so they
 # stay one ambiguous character ("1") that a word's "i" or "l" accepts.
-_LEET = str.maketrans({"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "1", "|": "1"})
+_LEET = str.maketrans(
+    {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "1", "|": "1"}
+)
 _AMBIGUOUS = "1"
 _EDGE_SYMBOLS = "0123456789!|$@"
 # A token: letters and digits of any script, and the symbols above. Possessive: no backtracking.
 _TOKEN = re.compile(r"(?:[^\W_]|[!|$@])++")
 _REPEATS = re.compile(r"(.)\1+")
-_WHITESPACE = re.compile(r"\s")
 # Chains of up to this many tokens joined by separators are read as one word (`id.iot`, `a-s-s`
 # reads through single letters anyway).
 _CHAIN = 3
@@ -64,7 +65,12 @@ def _variants(letters: str, counts: Runs) -> Iterator[tuple[str, Runs]]:
         for position, ambiguous in zip(positions, chosen, strict=True):
             if ambiguous:
                 replaced[position] = _AMBIGUOUS
-        merged = [(letter, sum(c for _, c in group)) for letter, group in itertools.groupby(zip(replaced, counts, strict=True), key=lambda pair: pair[0])]
+        merged = [
+            (letter, sum(c for _, c in group))
+            for letter, group in itertools.groupby(
+                zip(replaced, counts, strict=True), key=lambda pair: pair[0]
+            )
+        ]
         yield "".join(letter for letter, _ in merged), tuple(count for _, count in merged)
 
 
@@ -75,7 +81,7 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
     end = 0
     for match in _TOKEN.finditer(view):
         gap = view[end : match.start()]
-        tokens.append((match.group(), bool(tokens) and bool(gap) and not _WHITESPACE.search(gap)))
+        tokens.append((match.group(), bool(tokens) and " " not in gap and gap.isprintable()))
         end = match.end()
     return tokens
 
@@ -116,52 +122,57 @@ class WordLists:
 
     def matches(self, text: str) -> tuple[bool, bool]:
         """(has a banned word, has a suspect word)."""
-        found_banned = found_suspect = False
-        for candidate in self._candidates(text):
-            for entry in self._lookup(candidate):
-                found_banned |= entry.banned
-                found_suspect |= not entry.banned
-            if found_banned and found_suspect:
-                break
-        return found_banned, found_suspect
-
-    def _lookup(self, candidate: str) -> Iterator[_Entry]:
-        entries = self._index.get(_REPEATS.sub(r"\1", candidate))
-        if not entries:
-            return
-        _, counts = _runs(candidate)
-        for entry in entries:
-            if all(have >= need for have, need in zip(counts, entry.counts, strict=True)):
-                yield entry
-
-    def _candidates(self, text: str) -> Iterator[str]:
+        found: set[bool] = set()
         if not self._index:
-            return
+            return False, False
         tokens = _tokens(text)
-        for position, (token, _) in enumerate(tokens):
-            yield token.translate(_LEET)
-            yield token.strip(_EDGE_SYMBOLS).translate(_LEET)
-            chained = token
-            for following, joined in tokens[position + 1 : position + _CHAIN]:
-                if not joined:
-                    break
-                chained += following
-                yield chained.translate(_LEET)
-        yield from self._spelled_out(tokens)
+        for letters, counts in itertools.chain(self._written(tokens), self._spelled_out(tokens)):
+            for entry in self._index[letters]:
+                if all(have >= need for have, need in zip(counts, entry.counts, strict=True)):
+                    found.add(entry.banned)
+            if len(found) == 2:
+                break
+        return True in found, False in found
 
-    def _spelled_out(self, tokens: list[tuple[str, bool]]) -> Iterator[str]:
+    def _written(self, tokens: list[tuple[str, bool]]) -> Iterator[tuple[str, Runs]]:
+        """Candidates whose letters, repeats collapsed, are a listed spelling."""
+        for candidate in _candidates(tokens):
+            letters = _REPEATS.sub(_first_of_run, candidate) if _REPEATS.search(candidate) else candidate
+            if letters in self._index:
+                yield _runs(candidate)
+
+    def _spelled_out(self, tokens: list[tuple[str, bool]]) -> Iterator[tuple[str, Runs]]:
         """Words inside runs of single characters, whatever separates them (`u r a n i d i o t`)."""
         characters = (_single_character(token) for token, _ in tokens)
-        singles = (
-            "".join(run) for is_single, run in itertools.groupby(characters, key=bool) if is_single
-        )
-        for run in singles:
-            if len(run) < 2:
+        for is_single, run in itertools.groupby(characters, key=bool):
+            spelled = "".join(run) if is_single else ""
+            if len(spelled) < 2:
                 continue
-            letters, counts = _runs(run.translate(_LEET))
+            letters, counts = _runs(spelled.translate(_LEET))
             for start in range(len(letters)):
                 for length in self._lengths:
-                    if start + length > len(letters):
-                        break
                     end = start + length
-                    yield "".join(letter * count for letter, count in zip(letters[start:end], counts[start:end], strict=True))
+                    if end > len(letters):
+                        break
+                    if letters[start:end] in self._index:
+                        yield letters[start:end], counts[start:end]
+
+
+def _candidates(tokens: list[tuple[str, bool]]) -> Iterator[str]:
+    """Each token as written and without digits or symbols at its edges, and short chains of
+    tokens joined by separators (`id.iot`)."""
+    for position, (token, _) in enumerate(tokens):
+        mapped = token.translate(_LEET)
+        yield mapped
+        core = token.strip(_EDGE_SYMBOLS)
+        if core != token:
+            yield core.translate(_LEET)
+        for following, joined in tokens[position + 1 : position + _CHAIN]:
+            if not joined:
+                break
+            mapped += following.translate(_LEET)
+            yield mapped
+
+
+def _first_of_run(run: re.Match[str]) -> str:
+    return run[1]
