@@ -1,4 +1,4 @@
-"""Unicode's own tables, as `python -m moderation_tools.unicode_tables` generated them.
+"""Unicode's own tables, as `python -m moderation_tools.rule_tables` generated them.
 
 Read from JSON once at import: about 1 ms, where compiling the same tables as Python source took
 25–100 ms of every cold start without cached bytecode.

