@@ -42,9 +42,17 @@ _DEFANGED_COLON = re.compile(r"[\[({<]:[\])}>]")
 _URL = re.compile(
     r"""
     (?<![\w.-])
-    (?: (?P<scheme>[a-z][a-z0-9+.-]{0,30}+) :(?://|\\\\) | (?P<relative>//) )?
-    (?:[\w.~%!$&'()*+;=:-]{1,64}+@)?
-    (?P<host> \[[0-9a-f:.]{2,60}+\] | [\w-]++(?:\.[\w-]++)*+ )
+    (?:
+        # A scheme, then any host: `http://localhost`, `hxxp://evil`, `ftp://user:pw@[::1]`.
+        (?P<scheme>[a-z][a-z0-9+.-]{0,30}+) :(?://|\\\\)
+        (?:[\w.~%!$&'()*+;=:-]{1,64}+@)?
+        (?P<host> \[[0-9a-f:.]{2,60}+\] | [\w-]++(?:\.[\w-]++)*+ )
+    |
+        # No scheme: a dotted name, `//` before it or not. A word without a dot never matches, so
+        # ordinary prose costs one failed step per word.
+        (?P<relative>//)?
+        (?P<bare> \[[0-9a-f:.]{2,60}+\] | [\w-]++(?:\.[\w-]++)++ )
+    )
     (?::[0-9]{1,5}+)?
     (?P<path>[/?#][^\s<>"'`,\[\]{}|\\^]*+)?
     """,
@@ -69,7 +77,7 @@ def count_links(text: str) -> int:
     view = link_view(text)
     targets: set[tuple[str, str]] = set()
     for match in _URL.finditer(view):
-        host = match["host"].rstrip(".")
+        host = (match["host"] or match["bare"]).rstrip(".")
         bare = not (match["scheme"] or match["relative"] or match["path"])
         if bare and _SENTENCE_BREAK.fullmatch(host):
             continue
