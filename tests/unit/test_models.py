@@ -28,6 +28,22 @@ def test_author_name_is_1_to_80_characters(name: str) -> None:
         NewComment(author_name=name, body="hi")
 
 
+@pytest.mark.parametrize("text", ["\u200b\u200b", "\u2060\u00ad", "\u200d \ufeff", "\u2800\u3164"])
+def test_a_body_or_name_of_invisible_characters_only_is_refused(text: str) -> None:
+    with pytest.raises(ValidationError):
+        NewComment(author_name="Ada", body=text)
+    with pytest.raises(ValidationError):
+        NewComment(author_name=text, body="hi")
+
+
+def test_bidi_controls_and_nul_are_removed_from_names() -> None:
+    assert (
+        NewComment(author_name="\u202eAda\x00 \u2066Lovelace\u2069", body="hi").author_name == "Ada Lovelace"
+    )
+    with pytest.raises(ValidationError):
+        NewComment(author_name="\u202e\x00", body="hi")
+
+
 def test_unknown_fields_and_bad_email_are_refused() -> None:
     with pytest.raises(ValidationError):
         NewComment.model_validate({"author_name": "Ada", "body": "hi", "is_admin": True})

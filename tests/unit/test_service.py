@@ -149,6 +149,16 @@ def test_duplicate_within_window_is_refused_then_allowed_after(
     assert len(store.comments) == 3
 
 
+@pytest.mark.parametrize("variant", ["LOVELY POST", "Lovely  post", "Lovely\u200b post", "Ｌovely post"])
+def test_the_duplicate_check_compares_text_as_a_reader_sees_it(
+    service: CommentService, store: InMemoryStore, variant: str
+) -> None:
+    service.submit("p1", comment("Lovely post"), None)
+    with pytest.raises(DuplicateComment):
+        service.submit("p1", NewComment(author_name="ADA", body=variant), None)
+    assert len(store.comments) == 1
+
+
 def test_rate_limit_counts_per_client_and_says_when_to_retry(store: InMemoryStore, clock: Clock) -> None:
     service = make_service(store, clock, rate_limit_per_minute=2)
     clock.now = 1_800_000_010.0

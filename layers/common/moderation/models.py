@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
@@ -13,15 +14,30 @@ POST_ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
 MAX_BODY_CHARS = 5000
 
 
-def _not_blank(value: str) -> str:
-    if not value:
-        raise ValueError("must not be blank")
+# Control characters, and the bidi controls that can make a name read backwards or spoof another.
+_NAME_CONTROLS = re.compile("[\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(value: str) -> str:
+    # Imported here: the read path uses these models but never validates a new comment.
+    from moderation.content_rules import is_visibly_empty
+
+    if is_visibly_empty(value):
+        raise ValueError("must contain visible text")
     return value
 
 
-# Length limits apply to the text as sent, as the OpenAPI schema states; trimming comes after.
+def _without_controls(value: str) -> str:
+    return _NAME_CONTROLS.sub("", value)
+
+
+# Length limits apply to the text as sent, as the OpenAPI schema states; cleaning comes after.
 AuthorName = Annotated[
-    str, StringConstraints(min_length=1, max_length=80), AfterValidator(str.strip), AfterValidator(_not_blank)
+    str,
+    StringConstraints(min_length=1, max_length=80),
+    AfterValidator(_without_controls),
+    AfterValidator(str.strip),
+    AfterValidator(_visible),
 ]
 # The pattern admits no white space, so there is nothing to trim.
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -44,6 +60,7 @@ class NewComment(BaseModel):
         value = value.strip()
         if not value:
             raise ValueError("body must not be empty")
+        _visible(value)
         if len(value) > MAX_BODY_CHARS:
             raise ValueError(f"body must be at most {MAX_BODY_CHARS} characters")
         return value

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 
-from moderation.content_rules import WordLists, count_links
+from moderation.content_rules import WordLists, count_links, normalised_for_comparison
 from moderation.errors import IdempotencyKeyReused, ParentNotFound, RateLimited
 from moderation.ids import MonotonicIds
 from moderation.models import NewComment, PublicComment, Status, StoredComment
@@ -102,7 +102,10 @@ class CommentService:
         comment = self._new_comment(post_id, request, scores, decision, client_hash, now)
         outcome = Submission(comment.public(), comment.reasons)
         guards = CreateGuards(
-            dedupe_hash=_sha256(f"{request.author_name.casefold()}\0{request.body}"),
+            # The same text to a reader: case, width, invisible characters and spacing don't count.
+            dedupe_hash=_sha256(
+                f"{normalised_for_comparison(request.author_name)}\0{normalised_for_comparison(request.body)}"
+            ),
             dedupe_until=now + self._settings.duplicate_window_seconds,
             idempotency_hash=key_hash,
             idempotency=IdempotencyRecord(fingerprint, outcome.record()) if key_hash else None,
