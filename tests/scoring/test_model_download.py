@@ -146,7 +146,9 @@ def test_an_http_error_names_the_url_and_the_manual_way(
     assert first == f"could not download {url} (HTTP {status.value} {status.phrase})."
     assert f"  {url}" in manual
     assert any("bert-base-uncased/resolve/main/{config.json,tokenizer.json" in line for line in manual)
-    assert any("make model MODEL_TYPE=original CHECKPOINT=" in line and "HF_CONFIG=" in line for line in manual)
+    assert any(
+        "make model MODEL_TYPE=original CHECKPOINT=" in line and "HF_CONFIG=" in line for line in manual
+    )
 
 
 def test_an_unknown_model_type_lists_the_five() -> None:
@@ -154,7 +156,8 @@ def test_an_unknown_model_type_lists_the_five() -> None:
         download("tiny")
 
     assert str(failed.value) == (
-        "unknown model type 'tiny'; choose one of: original, unbiased, multilingual, original-small, unbiased-small"
+        "unknown model type 'tiny'; choose one of: "
+        "original, unbiased, multilingual, original-small, unbiased-small"
     )
     assert failed.value.exit_code == 2
 
@@ -163,7 +166,8 @@ def test_the_releases_are_detoxifys_own() -> None:
     from detoxify.detoxify import MODEL_URLS
 
     assert {
-        model_type: release.url(downloads.DEFAULT_RELEASES_URL) for model_type, release in downloads.RELEASES.items()
+        model_type: release.url(downloads.DEFAULT_RELEASES_URL)
+        for model_type, release in downloads.RELEASES.items()
     } == MODEL_URLS
 
 
@@ -185,14 +189,15 @@ from moderation_tools.cli import main
 from moderation_tools.model import download
 
 if len(sys.argv) > 2:
-    download.RELEASES["unbiased-small"] = download.Release(sys.argv.pop(1), "albert-base-v2", download._ALBERT)
+    hub_files = download.RELEASES["unbiased-small"].hub_files
+    download.RELEASES["unbiased-small"] = download.Release(sys.argv.pop(1), "albert-base-v2", hub_files)
 sys.exit(main(["model", "export", "--out", sys.argv[1]]))
 """
 
 
-def make_model(out: Path, cache: Path, releases_url: str, hub_url: str, checkpoint: str | None = None) -> (
-    subprocess.CompletedProcess[str]
-):
+def make_model(
+    out: Path, cache: Path, releases_url: str, hub_url: str, checkpoint: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key != "HF_HUB_OFFLINE"}
     env.update(
         PYTHONPATH=os.pathsep.join(str(REPO / part) for part in ("layers/common", "tools", "")),
@@ -239,13 +244,17 @@ def test_make_model_offline_says_which_url_failed_and_the_manual_way(tmp_path: P
     url = f"{closed}/releases/v0.1.2/unbiased-albert-c8519128.ckpt"
     assert lines[0].startswith(f"moderation: could not download {url} (")
     assert "Connection refused" in lines[0]
-    assert f"{closed}/albert-base-v2/resolve/main/{{config.json,tokenizer.json,spiece.model}}" in result.stderr
+    assert (
+        f"{closed}/albert-base-v2/resolve/main/{{config.json,tokenizer.json,spiece.model}}" in result.stderr
+    )
     assert "make model MODEL_TYPE=unbiased-small CHECKPOINT=" in result.stderr
     assert len(lines) <= 8
     assert not (tmp_path / "model").exists()
 
 
-def test_make_model_with_the_hub_unreachable_names_the_hub(mirror: Mirror, tiny: Built, tmp_path: Path) -> None:
+def test_make_model_with_the_hub_unreachable_names_the_hub(
+    mirror: Mirror, tiny: Built, tmp_path: Path
+) -> None:
     path = mirror.release("unbiased-albert", tiny.checkpoint.read_bytes())
     closed = f"http://127.0.0.1:{closed_port()}"
 
