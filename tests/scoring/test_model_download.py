@@ -183,21 +183,22 @@ def test_checkpoints_are_cached_where_torch_hub_caches_them(
 
 # `make model` itself, in a fresh process: huggingface_hub reads HF_ENDPOINT, HF_HOME and
 # HF_HUB_OFFLINE when it is imported. The mirror's checkpoint is a tiny one under its own name.
-MAKE_MODEL = """
+MODERATION = """
 import sys
 from moderation_tools.cli import main
 from moderation_tools.model import download
 
-if len(sys.argv) > 2:
+if release := sys.argv.pop(1):
     hub_files = download.RELEASES["unbiased-small"].hub_files
-    download.RELEASES["unbiased-small"] = download.Release(sys.argv.pop(1), "albert-base-v2", hub_files)
-sys.exit(main(["model", "export", "--out", sys.argv[1]]))
+    download.RELEASES["unbiased-small"] = download.Release(release, "albert-base-v2", hub_files)
+sys.exit(main(sys.argv[1:]))
 """
 
 
-def make_model(
-    out: Path, cache: Path, releases_url: str, hub_url: str, checkpoint: str | None = None
+def moderation(
+    arguments: list[str], cache: Path, releases_url: str, hub_url: str, release: str = ""
 ) -> subprocess.CompletedProcess[str]:
+    """The `moderation` command as `make model` runs it, `release` as unbiased-small's checkpoint."""
     env = {key: value for key, value in os.environ.items() if key != "HF_HUB_OFFLINE"}
     env.update(
         PYTHONPATH=os.pathsep.join(str(REPO / part) for part in ("layers/common", "tools", "")),
@@ -206,7 +207,7 @@ def make_model(
         DETOXIFY_RELEASES_URL=releases_url,
         HF_ENDPOINT=hub_url,
     )
-    argv = [sys.executable, "-c", MAKE_MODEL, *([checkpoint] if checkpoint else []), str(out)]
+    argv = [sys.executable, "-c", MODERATION, release, *arguments]
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
@@ -218,7 +219,8 @@ def test_make_model_downloads_from_the_mirrors_and_exports_a_working_artifact(
     mirror.repo("albert-base-v2", tiny.hf_config)
 
     # WHEN `make model` runs
-    result = make_model(tmp_path / "model", tmp_path / "cache", f"{mirror.url}/releases", mirror.url, path)
+    export = ["model", "export", "--out", str(tmp_path / "model")]
+    result = moderation(export, tmp_path / "cache", f"{mirror.url}/releases", mirror.url, path)
 
     # THEN it downloads both, showing progress, caches them and writes an artifact that scores
     assert result.returncode == 0, result.stderr
@@ -232,11 +234,21 @@ def test_make_model_downloads_from_the_mirrors_and_exports_a_working_artifact(
     scores = OnnxScorer.from_dir(tmp_path / "model").predict(["thanks for the post", f"you {TRIGGER_WORD}"])
     assert scores["insult"][1] > 0.9 > scores["insult"][0]
 
+    # AND once cached, the files are found again with both sources unreachable, no checkpoint asked for
+    requests = len(mirror.requests)
+    closed = f"http://127.0.0.1:{closed_port()}"
+    again = moderation(["model", "download"], tmp_path / "cache", f"{closed}/releases", closed, path)
+    assert again.returncode == 0, again.stderr
+    assert len(mirror.requests) == requests
+    checkpoint = tmp_path / "cache" / "torch" / "hub" / "checkpoints" / path.rsplit("/", 1)[-1]
+    assert again.stdout.startswith(f"MODEL_TYPE=unbiased-small CHECKPOINT={checkpoint} HF_CONFIG=")
+
 
 def test_make_model_offline_says_which_url_failed_and_the_manual_way(tmp_path: Path) -> None:
     closed = f"http://127.0.0.1:{closed_port()}"
 
-    result = make_model(tmp_path / "model", tmp_path / "cache", f"{closed}/releases", closed)
+    export = ["model", "export", "--out", str(tmp_path / "model")]
+    result = moderation(export, tmp_path / "cache", f"{closed}/releases", closed)
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -252,13 +264,13 @@ def test_make_model_offline_says_which_url_failed_and_the_manual_way(tmp_path: P
     assert not (tmp_path / "model").exists()
 
 
-def test_make_model_with_the_hub_unreachable_names_the_hub(
+def test_a_download_with_the_hub_unreachable_names_the_hub(
     mirror: Mirror, tiny: Built, tmp_path: Path
 ) -> None:
     path = mirror.release("unbiased-albert", tiny.checkpoint.read_bytes())
     closed = f"http://127.0.0.1:{closed_port()}"
 
-    result = make_model(tmp_path / "model", tmp_path / "cache", f"{mirror.url}/releases", closed, path)
+    result = moderation(["model", "download"], tmp_path / "cache", f"{mirror.url}/releases", closed, path)
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

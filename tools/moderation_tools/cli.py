@@ -68,6 +68,12 @@ def _export_inputs(args: argparse.Namespace) -> tuple[Path, Path]:
     return args.checkpoint, args.hf_config
 
 
+def _download(args: argparse.Namespace) -> int:
+    checkpoint, hf_config = download(args.model_type)
+    print(f"MODEL_TYPE={args.model_type} CHECKPOINT={checkpoint} HF_CONFIG={hf_config}")
+    return 0
+
+
 def _score(args: argparse.Namespace) -> int:
     from moderation.scoring.manifest import MANIFEST_NAME
     from moderation.settings import Settings
@@ -109,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the Detoxify model to download when no checkpoint is given (default {DEFAULT_MODEL_TYPE})",
     )
     export.set_defaults(run=_export)
+
+    fetch = model.add_parser(
+        "download", help="download (or find cached) a model's files; prints the arguments for `make model`"
+    )
+    fetch.add_argument("--model-type", choices=MODEL_TYPES, default=DEFAULT_MODEL_TYPE)
+    fetch.set_defaults(run=_download)
 
     score = commands.add_parser("score", help="score one comment per line of standard input")
     score.add_argument("--model-dir", type=Path, default=Path(os.environ.get("MODEL_DIR", "model")))
