@@ -26,6 +26,17 @@ def test_score_with_no_model_in_the_directory_says_how_to_make_one(
     )
 
 
+def test_score_with_a_broken_manifest_says_what_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "manifest.json").write_text("{", encoding="utf-8")
+
+    code = main(["score", "--model-dir", str(tmp_path)])
+
+    assert code == 2
+    assert capsys.readouterr().err.startswith(f"moderation: the model in {tmp_path} can't be used: ")
+
+
 def test_serve_on_a_busy_port_names_a_free_one(capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -75,7 +75,7 @@ def _download(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from moderation.scoring.manifest import MANIFEST_NAME
+    from moderation.scoring.manifest import MANIFEST_NAME, ManifestError
     from moderation.settings import Settings
 
     from moderation_tools.model.score import score_lines
@@ -87,9 +87,12 @@ def _score(args: argparse.Namespace) -> int:
             2,
         )
     settings = Settings()
-    return score_lines(
-        args.model_dir, sys.stdin, sys.stdout, settings.review_threshold, settings.reject_threshold
-    )
+    try:
+        return score_lines(
+            args.model_dir, sys.stdin, sys.stdout, settings.review_threshold, settings.reject_threshold
+        )
+    except ManifestError as error:
+        raise ToolError(f"the model in {args.model_dir} can't be used: {error}", 2) from error
 
 
 def build_parser() -> argparse.ArgumentParser:
