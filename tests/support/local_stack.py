@@ -77,7 +77,8 @@ def local_stack(**environment: str) -> Iterator[LocalStackProcess]:
     token = "test-moderator-token"
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        # This tree's packages, not the ones installed into the virtualenv from another checkout.
+        "PYTHONPATH": os.pathsep.join(str(ROOT / part) for part in ("layers/common", "tools", "")),
         "LOCAL_MODERATOR_TOKEN": token,
         "MODERATION_SCORER": "tests.support.scorers:make",
         "RATE_LIMIT_PER_MINUTE": "0",

@@ -126,7 +126,7 @@ def manual_way(model_type: str, base: str) -> str:
     release = RELEASES[model_type]
     return "\n".join(
         [
-            "Fetch the model by hand on a machine that can reach them:",
+            "Fetch these files by hand, on a machine that can reach them:",
             f"  {release.url(base)}",
             f"  {hub_endpoint()}/{release.hub_repo}/resolve/main/{{{','.join(release.hub_files)}}}"
             "  (into one directory)",
