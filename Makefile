@@ -11,7 +11,6 @@ MODEL_DIR ?= model
 # sam build needs the Lambda runtime's Python (3.12) on PATH; pyenv provides it on our machines.
 PY312 := $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1),$(shell command -v python3.12 2>/dev/null))
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
-export HF_HUB_OFFLINE ?= 1
 
 .PHONY: help run test lint typecheck unit integration e2e browser browser-deps template build lambda-size model bench eval load deploy clean
 
@@ -90,8 +89,8 @@ lambda-size: $(VENV)/.dev-installed $(SAM_VENV)/.installed ## sam build with a d
 	@test -f .aws-sam/build/ScoringLayer/model/model.onnx || { echo "the scoring layer holds no model"; exit 1; }
 	$(BIN)/python scripts/check_lambda_size.py .aws-sam/build
 
-model: $(VENV)/.dev-installed ## export a Detoxify checkpoint to $MODEL_DIR (CHECKPOINT=, HF_CONFIG=)
-	$(BIN)/moderation model export --out $(MODEL_DIR) \
+model: $(VENV)/.dev-installed ## download Detoxify's MODEL_TYPE (default unbiased-small) and export it to $MODEL_DIR; offline: CHECKPOINT= HF_CONFIG=
+	$(BIN)/moderation model export --out $(MODEL_DIR) $(if $(MODEL_TYPE),--model-type $(MODEL_TYPE)) \
 		$(if $(CHECKPOINT),--checkpoint $(CHECKPOINT)) $(if $(HF_CONFIG),--hf-config $(HF_CONFIG))
 
 bench: $(VENV)/.dev-installed ## Detoxify vs our scorer, side by side; writes bench/results.json

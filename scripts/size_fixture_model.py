@@ -14,7 +14,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from moderation.scoring.manifest import MANIFEST_NAME
-from moderation_tools.model.export import DEFAULT_MODEL_TYPE, export_model
+from moderation_tools.model.download import DEFAULT_MODEL_TYPE
+from moderation_tools.model.export import export_model
 
 from tests.scoring.checkpoints import build_checkpoint
 

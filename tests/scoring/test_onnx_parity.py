@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from moderation.scoring.manifest import read_manifest
 from moderation.scoring.onnx_scorer import OnnxScorer
-from moderation_tools.model.export import sha256
+from moderation_tools.model.download import sha256
 
 from tests.scoring.checkpoints import FAMILIES, TRIGGER_LABEL, TRIGGER_WORD, Built, comments
 

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from moderation_tools.errors import ToolError
+from moderation_tools.model.download import DEFAULT_MODEL_TYPE, MODEL_TYPES, download
+
+# What `moderation model export` imports: the `export` extra, never installed in Lambda.
+EXPORT_PACKAGES = ("torch", "transformers", "detoxify", "onnx", "onnxscript", "onnxruntime")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -17,11 +24,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    _require_export_packages()
+    checkpoint, hf_config = _export_inputs(args)
     from moderation_tools.model.export import export_model
 
     manifest = export_model(
-        checkpoint=args.checkpoint,
-        hf_config=args.hf_config,
+        checkpoint=checkpoint,
+        hf_config=hf_config,
         out=args.out,
         quantize=args.quantize,
         model_type=args.model_type,
@@ -30,15 +39,60 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _require_export_packages() -> None:
+    """Found, not imported: importing them takes seconds, and a download should fail fast."""
+    missing = [name for name in EXPORT_PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ToolError(
+            f"model export needs the build-time packages ({', '.join(missing)} missing): "
+            "pip install -e '.[export]', or run `make model`, which installs them"
+        )
+
+
+def _export_inputs(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The checkpoint and config directory given, checked, or else downloaded."""
+    if args.checkpoint is None:
+        if args.hf_config is not None:
+            raise ToolError("--hf-config (HF_CONFIG=) goes with --checkpoint (CHECKPOINT=)", 2)
+        return download(args.model_type or DEFAULT_MODEL_TYPE)
+    if not args.checkpoint.is_file():
+        raise ToolError(f"no checkpoint file at {args.checkpoint}", 2)
+    if args.hf_config is None:
+        raise ToolError(
+            "--checkpoint (CHECKPOINT=) needs --hf-config (HF_CONFIG=): the directory with the "
+            "checkpoint's Hugging Face config.json and tokenizer files (README.md, section Models)",
+            2,
+        )
+    if not (args.hf_config / "config.json").is_file():
+        raise ToolError(f"no config.json in {args.hf_config} (README.md, section Models, lists the files)", 2)
+    return args.checkpoint, args.hf_config
+
+
+def _download(args: argparse.Namespace) -> int:
+    checkpoint, hf_config = download(args.model_type)
+    print(f"MODEL_TYPE={args.model_type} CHECKPOINT={checkpoint} HF_CONFIG={hf_config}")
+    return 0
+
+
 def _score(args: argparse.Namespace) -> int:
+    from moderation.scoring.manifest import MANIFEST_NAME, ManifestError
     from moderation.settings import Settings
 
     from moderation_tools.model.score import score_lines
 
+    if not (args.model_dir / MANIFEST_NAME).is_file():
+        raise ToolError(
+            f"no model in {args.model_dir} (no {MANIFEST_NAME}); export one there with "
+            f"`make model MODEL_DIR={args.model_dir}`",
+            2,
+        )
     settings = Settings()
-    return score_lines(
-        args.model_dir, sys.stdin, sys.stdout, settings.review_threshold, settings.reject_threshold
-    )
+    try:
+        return score_lines(
+            args.model_dir, sys.stdin, sys.stdout, settings.review_threshold, settings.reject_threshold
+        )
+    except ManifestError as error:
+        raise ToolError(f"the model in {args.model_dir} can't be used: {error}", 2) from error
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -92,8 +146,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--hf-config", type=Path, help="directory with the Hugging Face config and tokenizer")
     export.add_argument("--out", type=Path, default=Path(os.environ.get("MODEL_DIR", "model")))
     export.add_argument("--quantize", choices=["int8", "none"], default="int8")
-    export.add_argument("--model-type", help="Detoxify model type to download when no checkpoint is given")
+    export.add_argument(
+        "--model-type",
+        choices=MODEL_TYPES,
+        help=f"the Detoxify model to download when no checkpoint is given (default {DEFAULT_MODEL_TYPE})",
+    )
     export.set_defaults(run=_export)
+
+    fetch = model.add_parser(
+        "download", help="download (or find cached) a model's files; prints the arguments for `make model`"
+    )
+    fetch.add_argument("--model-type", choices=MODEL_TYPES, default=DEFAULT_MODEL_TYPE)
+    fetch.set_defaults(run=_download)
 
     score = commands.add_parser("score", help="score one comment per line of standard input")
     score.add_argument("--model-dir", type=Path, default=Path(os.environ.get("MODEL_DIR", "model")))
@@ -114,9 +178,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Expected failures are a message and an exit code; bugs keep their traceback."""
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
-    return run(args)
+    try:
+        return run(args)
+    except ToolError as error:
+        print(f"moderation: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("moderation: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

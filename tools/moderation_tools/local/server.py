@@ -8,6 +8,7 @@ Cognito's JWT authorizer.
 from __future__ import annotations
 
 import base64
+import errno
 import importlib
 import json
 import mimetypes
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from moderation_tools.errors import ToolError
 from moderation_tools.local import DEMO_DIR
 from moderation_tools.local.template import Route, Template, create_tables
 
@@ -294,13 +296,12 @@ def serve(port: int, template_path: Path, moderator_token: str | None = None) ->
     """Serve until interrupted; print what a developer needs to start."""
     token = moderator_token or secrets.token_urlsafe(24)
     stack = LocalStack(template_path, token)
+    handler_class = type("RequestHandler", (_RequestHandler,), {"stack": stack})
+    server = _listen(port, handler_class)
     stack.start()
     from moderation import runtime
 
     _, scoring = runtime.scoring()
-    handler_class = type("RequestHandler", (_RequestHandler,), {"stack": stack})
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler_class)
-    server.daemon_threads = True
     base = f"http://127.0.0.1:{server.server_address[1]}"
     banner = [
         f"Comment moderation running on {base}  (Ctrl-C to stop)",
@@ -319,3 +320,15 @@ def serve(port: int, template_path: Path, moderator_token: str | None = None) ->
     finally:
         server.server_close()
         stack.stop()
+
+
+def _listen(port: int, handler_class: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """The server bound to 127.0.0.1:`port`, before anything starts, so a busy port fails at once."""
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler_class)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ToolError(f"port {port} is in use; run with PORT={port + 1} make run") from error
+        raise ToolError(f"can't listen on 127.0.0.1:{port}: {error.strerror or error}") from error
+    server.daemon_threads = True
+    return server

@@ -7,10 +7,9 @@ checkpoint is loaded by Detoxify itself, so the artifact scores what Detoxify wo
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import re
+import pickle
 import shutil
 import tempfile
 from importlib.metadata import version
@@ -20,29 +19,16 @@ from typing import Any, Literal
 import torch
 from moderation.scoring.manifest import MANIFEST_NAME, ModelManifest
 
-DEFAULT_MODEL_TYPE = "unbiased-small"
-# The Hugging Face repository each architecture's config and tokenizer come from, as in Detoxify.
-_HUB_NAMES = {
-    "original": "bert-base-uncased",
-    "unbiased": "roberta-base",
-    "multilingual": "xlm-roberta-base",
-    "original-small": "albert-base-v2",
-    "unbiased-small": "albert-base-v2",
-}
-_HUB_FILES = [
-    "config.json",
-    "tokenizer.json",
-    "tokenizer_config.json",
-    "special_tokens_map.json",
-    "vocab.txt",
-    "vocab.json",
-    "merges.txt",
-    "spiece.model",
-    "sentencepiece.bpe.model",
-]
+from moderation_tools.errors import ToolError
+from moderation_tools.model.download import DEFAULT_MODEL_TYPE, download, sha256
+
 # RoBERTa-family position ids start after the padding index, so fewer tokens fit than positions.
 _OFFSET_POSITIONS = {"roberta", "xlm-roberta"}
 _INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
+
+
+class ExportError(ToolError):
+    """The inputs can't be exported; the message names the file and the reason."""
 
 
 def export_model(
@@ -94,38 +80,16 @@ def export_model(
     return manifest
 
 
-def download(model_type: str) -> tuple[Path, Path]:
-    """Detoxify's released checkpoint and the hub config/tokenizer, cached after the first time."""
-    from detoxify.detoxify import MODEL_URLS
-    from huggingface_hub import snapshot_download
-
-    url = MODEL_URLS[model_type]
-    target = Path(torch.hub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[-1]
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Detoxify's file names carry the start of their sha256 (`...-c8519128.ckpt`); check it.
-        digest = re.search(r"-([0-9a-f]{8,})\.", target.name)
-        torch.hub.download_url_to_file(
-            url, str(target), hash_prefix=digest.group(1) if digest else None, progress=True
-        )
-    hf_dir = snapshot_download(_HUB_NAMES[model_type], allow_patterns=_HUB_FILES)
-    return target, Path(hf_dir)
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_detoxify(checkpoint: Path, hf_config: Path, work: Path) -> Any:
     """Detoxify on local files, with its offline pitfalls fixed in copies under `work`."""
     from detoxify import Detoxify
 
-    loaded = torch.load(checkpoint, map_location="cpu", weights_only=False)  # a trusted Detoxify file
-    args = loaded["config"]["arch"]["args"]
+    try:
+        loaded = torch.load(checkpoint, map_location="cpu", weights_only=False)  # a trusted Detoxify file
+        args = loaded["config"]["arch"]["args"]
+    except (pickle.UnpicklingError, RuntimeError, EOFError, KeyError, TypeError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ExportError(f"{checkpoint} is not a Detoxify checkpoint ({reason})") from error
     config_dir = _prepared_config(hf_config, work / "hf", num_labels=int(args["num_classes"]))
     # Detoxify reads the config from `model_type` too: point it at the local copy, not the hub.
     args["model_type"] = str(config_dir)
