@@ -59,7 +59,7 @@ class Deployment:
         ((function, argument),) = node.items()
         if function == "Ref" and argument in self.parameters:
             return self.parameters[argument]
-        if function == "Fn::Condition":
+        if function in ("Condition", "Fn::Condition"):  # !Condition, as SAM's reader or PyYAML reads it
             return self.condition(argument)
         if function == "Fn::Equals":
             return self.value(argument[0]) == self.value(argument[1])
