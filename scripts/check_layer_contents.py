@@ -1,5 +1,5 @@
 """Fail when a built layer holds anything but run-time code: development modules, build-time
-libraries, or a boto3/botocore that doesn't match the one beside it.
+libraries, a boto3/botocore that doesn't match the one beside it, or a module the runtime provides.
 
 Usage: python scripts/check_layer_contents.py .aws-sam/build
 Reads every `*Layer` folder of `sam build`'s output, prints each layer's size and what is wrong.
@@ -42,6 +42,10 @@ def problems(layer: Path) -> list[str]:
     for name in BUILD_TIME:
         if name in dists or (site / name).exists():
             found.append(f"build-time library: {name}")
+    # A copy in a layer would shadow the runtime's: SnapStart's hooks would register where the
+    # runtime never looks, and never run.
+    if "snapshot-restore-py" in dists or (site / "snapshot_restore_py.py").exists():
+        found.append("shadows the runtime's snapshot_restore_py")
     boto3, botocore = dists.get("boto3"), dists.get("botocore")
     shipped_sdk = boto3 or botocore or (site / "botocore").exists() or (site / "boto3").exists()
     # boto3 and botocore are released in step (1.44.8 with 1.44.8); one without the other, or

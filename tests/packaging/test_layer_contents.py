@@ -40,6 +40,7 @@ def test_a_layer_of_run_time_code_passes(tmp_path: Path) -> None:
         ("sklearn/__init__.py", "build-time library: sklearn"),
         ("skl2onnx-1.20.0.dist-info", "build-time library: skl2onnx"),
         ("botocore-1.44.8.dist-info", "unmatched AWS SDK: boto3 absent, botocore 1.44.8"),
+        ("snapshot_restore_py.py", "shadows the runtime's snapshot_restore_py"),
     ],
 )
 def test_anything_but_run_time_code_fails_the_check(tmp_path: Path, entry: str, problem: str) -> None:
