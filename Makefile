@@ -43,7 +43,7 @@ $(SAM_VENV)/.installed:
 run: $(VENV)/.run-installed ## serve the API, demo page and console on http://127.0.0.1:$PORT
 	PORT=$(PORT) $(BIN)/moderation serve
 
-test: $(VENV)/.dev-installed $(SAM_VENV)/.installed browser-deps ## lint, type-check, every test, template checks
+test: $(VENV)/.dev-installed $(SAM_VENV)/.installed browser-deps ## lint, type-check, every test (fuzzing derandomized), template and layer checks
 	$(MAKE) lint typecheck
 	$(BIN)/pytest -n 2 --dist loadfile
 	$(MAKE) template lambda-size
