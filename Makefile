@@ -12,7 +12,7 @@ MODEL_DIR ?= model
 PY312 := $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1),$(shell command -v python3.12 2>/dev/null))
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
 
-.PHONY: help run test lint typecheck unit integration e2e browser browser-deps template build lambda-size model bench eval load deploy clean
+.PHONY: help run test fuzz lint typecheck unit integration e2e browser browser-deps template build lambda-size lock model bench eval load deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,12 +21,16 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.run-installed: $(BIN)/activate pyproject.toml
-	$(BIN)/pip install --quiet -e '.[local,scoring]'
+# What ships is installed at the versions the layers ship (generated from uv.lock): the tests run them.
+LAYER_PINS := layers/common/requirements.txt layers/scoring/requirements.txt
+LOCKED := $(foreach pins,$(LAYER_PINS),-c $(pins))
+
+$(VENV)/.run-installed: $(BIN)/activate pyproject.toml $(LAYER_PINS)
+	$(BIN)/pip install --quiet -e '.[local,scoring]' $(LOCKED)
 	@touch $@
 
-$(VENV)/.dev-installed: $(BIN)/activate pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.dev-installed: $(BIN)/activate pyproject.toml $(LAYER_PINS)
+	$(BIN)/pip install --quiet -e '.[dev]' $(LOCKED)
 	@touch $@ $(VENV)/.run-installed
 
 $(SAM_VENV)/.installed:
@@ -38,7 +42,7 @@ $(SAM_VENV)/.installed:
 run: $(VENV)/.run-installed ## serve the API, demo page and console on http://127.0.0.1:$PORT
 	PORT=$(PORT) $(BIN)/moderation serve
 
-test: $(VENV)/.dev-installed $(SAM_VENV)/.installed browser-deps ## lint, type-check, every test, template checks
+test: $(VENV)/.dev-installed $(SAM_VENV)/.installed browser-deps ## lint, type-check, every test (fuzzing derandomized), template and layer checks
 	$(MAKE) lint typecheck
 	$(BIN)/pytest -n 2 --dist loadfile
 	$(MAKE) template lambda-size
@@ -58,6 +62,11 @@ integration: $(VENV)/.dev-installed ## handlers with events/ under moto
 
 e2e: $(VENV)/.dev-installed ## the local stack over HTTP
 	$(BIN)/pytest tests/e2e
+
+# `make test` derandomises Hypothesis and Schemathesis (profile `ci`): the same cases every run.
+fuzz: $(VENV)/.dev-installed ## long random fuzzing: random seeds, more examples (EXAMPLES=500)
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(or $(EXAMPLES),500) $(BIN)/pytest tests/e2e/test_fuzz.py \
+		tests/unit/test_policy.py tests/unit/test_cursor.py tests/integration/test_hostile_input.py
 
 browser: $(VENV)/.dev-installed browser-deps ## the console in headless Chromium
 	$(BIN)/pytest tests/browser
@@ -83,11 +92,17 @@ build: $(SAM_VENV)/.installed ## sam build with python3.12; the scoring layer ta
 
 # The default model's real shape with random weights: the size check needs no download.
 SIZE_MODEL_DIR := build/size-check-model
-lambda-size: $(VENV)/.dev-installed $(SAM_VENV)/.installed ## sam build with a default-shaped model; fail over Lambda's 250 MB
+# One build serves both checks: the layers' contents and the total size.
+lambda-size: $(VENV)/.dev-installed $(SAM_VENV)/.installed ## sam build with a default-shaped model; fail on non-run-time code in a layer or over 250 MB
 	$(BIN)/python scripts/size_fixture_model.py $(SIZE_MODEL_DIR)
 	$(MAKE) build MODEL_DIR=$(abspath $(SIZE_MODEL_DIR))
 	@test -f .aws-sam/build/ScoringLayer/model/model.onnx || { echo "the scoring layer holds no model"; exit 1; }
+	$(BIN)/python scripts/check_layer_contents.py .aws-sam/build
 	$(BIN)/python scripts/check_lambda_size.py .aws-sam/build
+
+lock: $(VENV)/.dev-installed ## re-resolve uv.lock from pyproject.toml, then write the layers' requirements from it
+	$(BIN)/uv lock
+	$(BIN)/python scripts/lock_layers.py
 
 model: $(VENV)/.dev-installed ## download Detoxify's MODEL_TYPE (default unbiased-small) and export it to $MODEL_DIR; offline: CHECKPOINT= HF_CONFIG=
 	$(BIN)/moderation model export --out $(MODEL_DIR) $(if $(MODEL_TYPE),--model-type $(MODEL_TYPE)) \

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from hypothesis import settings
+
 os.environ.update(
     {
         "HF_HUB_OFFLINE": "1",
@@ -19,3 +21,9 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_PROFILE", None)
+
+# `make test` runs the same examples every time (seeded from each test's source, no example
+# database), so it passes or fails the same way; `make fuzz` loads `fuzz` for random seeds.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "500")))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

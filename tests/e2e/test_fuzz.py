@@ -2,7 +2,9 @@
 
 Every generated request, valid (positive) or not (negative), must get a status code the document
 lists, a body and headers matching what it documents for that code, and never a 5xx; invalid ones
-must be refused. Bounded: a fixed number of examples per operation and mode.
+must be refused. Bounded: a fixed number of examples per operation and mode, the same ones every
+`make test` (Hypothesis' `ci` profile, derandomized: tests/conftest.py); `make fuzz` draws
+FUZZ_EXAMPLES of them from random seeds.
 
 Not checked: that every schema-valid request is accepted. The contract refuses some on purpose,
 for reasons no schema can express: 422 comment_rejected (a stored, rejected comment),
@@ -14,6 +16,7 @@ too. (schemathesis' `from_fixture` lazy loader does not run under pytest 9, henc
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -29,7 +32,7 @@ from tests.support.local_stack import LocalStackProcess, local_stack
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = 50
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "50"))
 API_ROUTES = sorted(
     (route.method, route.path)
     for route in Template.load(TEMPLATE).routes()

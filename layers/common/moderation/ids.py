@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
-from ulid import ULID
+from ulid import LaxMonotonicPolicy, ULIDGenerator
+
+from moderation.snapstart import after_restore
+
+
+def _generator() -> ULIDGenerator:
+    # Lax: on the (2^-80) chance that a millisecond's randomness runs out, fresh randomness
+    # rather than an error; a comment is never refused for its id.
+    return ULIDGenerator(policy=LaxMonotonicPolicy())
+
+
+# One per execution environment: python-ulid's monotonic generator increments the randomness of
+# ids minted in the same millisecond, so they keep their order.
+_ids = _generator()
 
 
 class MonotonicIds:
-    """ULIDs that keep increasing within this process, even for comments in the same millisecond."""
-
-    def __init__(self) -> None:
-        self._last = 0
-        self._lock = threading.Lock()
+    """ULIDs that keep increasing within this execution environment, even in the same millisecond."""
 
     def new(self, at: datetime) -> str:
-        candidate = int.from_bytes(ULID.from_datetime(at).bytes, "big")
-        with self._lock:
-            if candidate <= self._last:
-                candidate = self._last + 1
-            self._last = candidate
-        return str(ULID.from_bytes(candidate.to_bytes(16, "big")))
+        return str(_ids.generate(at))
+
+
+@after_restore
+def forget_last_id() -> None:
+    """After a SnapStart restore, every environment holds the snapshot's last id: drop it, or
+    environments that mint in the same millisecond increment it to the same next id."""
+    global _ids
+    _ids = _generator()

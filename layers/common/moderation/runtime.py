@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 
 from moderation.settings import Settings
+from moderation.snapstart import after_restore
 
 if TYPE_CHECKING:
     from moderation.reading import ReadingService
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 
 logger = Logger(child=True)
 
+# APP_SECRET_ARN's value is read once per execution environment, at init; Powertools' cache
+# would serve any later read for this long.
+SECRET_MAX_AGE_SECONDS = 3600
+
 
 @cache
 def settings() -> Settings:
@@ -28,12 +33,22 @@ def settings() -> Settings:
 
 @cache
 def secret() -> bytes:
-    configured = settings().app_secret
+    configured = settings().app_secret or _secret_from_secrets_manager()
     if configured:
         return configured.encode()
     # Without a shared secret, cursors and client hashes only hold within this process.
     logger.warning("APP_SECRET is not set; using a random secret for this process")
     return secrets.token_bytes(32)
+
+
+def _secret_from_secrets_manager() -> str:
+    """In AWS the template passes the secret's ARN, never its value: read it at run time."""
+    name = settings().app_secret_arn
+    if not name:
+        return ""
+    from aws_lambda_powertools.utilities import parameters  # only where a secret is named
+
+    return parameters.get_secret(name, max_age=SECRET_MAX_AGE_SECONDS)
 
 
 @cache
@@ -80,6 +95,17 @@ def review_service() -> ReviewService:
     from moderation.review import ReviewService
 
     return ReviewService(store(), settings(), secret())
+
+
+@after_restore
+def forget_connections() -> None:
+    """After a SnapStart restore: rebuild what holds AWS clients and connections (the store, the
+    services around it, Powertools' secret provider); keep the settings, the secret and the model."""
+    for built in (store, comment_service, reading_service, review_service):
+        built.cache_clear()
+    from aws_lambda_powertools.utilities import parameters
+
+    parameters.clear_caches()  # type: ignore[no-untyped-call]  # unannotated in Powertools
 
 
 def reset() -> None:

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         description="signs cursors and salts IP hashes; random per process when empty",
         repr=False,
     )
+    app_secret_arn: str = Field(
+        default="", description="Secrets Manager secret holding APP_SECRET, read at run time (in AWS)"
+    )
 
     @field_validator("banned_words", "suspect_words", mode="before")
     @classmethod
