@@ -23,7 +23,7 @@ logger = Logger()
 tracer = observability.tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-runtime.review_service()
+runtime.expiry_bookkeeping()
 
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 
@@ -41,7 +41,7 @@ def is_ttl_removal(record: DynamoDBRecord) -> bool:
 def record_handler(record: DynamoDBRecord) -> None:
     if not is_ttl_removal(record) or record.dynamodb is None:
         return
-    if runtime.review_service().record_expiry(record.dynamodb.old_image):
+    if runtime.expiry_bookkeeping().record_expiry(record.dynamodb.old_image):
         metrics.add_metric(name="CommentsExpired", unit=MetricUnit.Count, value=1)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
@@ -54,8 +54,6 @@ class ReviewStore(Protocol):
         self, current: StoredComment, entry: HistoryEntry, expires_at: int | None
     ) -> StoredComment: ...
     def claim(self, comment_id: str, moderator: str, until: int, now: int) -> StoredComment | None: ...
-    def comment_from_image(self, image: Mapping[str, Any]) -> StoredComment | None: ...
-    def record_expiry(self, comment: StoredComment, now: int) -> bool: ...
 
 
 class ReviewService:
@@ -149,15 +147,6 @@ class ReviewService:
     def counts(self, post_id: str | None) -> StatusCounts:
         counts = self._store.counts(post_id)
         return StatusCounts(post_id=post_id, counts=counts, total=sum(counts.values()))
-
-    def record_expiry(self, image: Mapping[str, Any]) -> bool:
-        """Keep the counters exact when DynamoDB's TTL deletes a comment (seen in the table's stream)."""
-        comment = self._store.comment_from_image(image)
-        if comment is None:
-            return False
-        counted = self._store.record_expiry(comment, int(self._clock()))
-        logger.info("expired comment", extra={"comment_id": comment.id, "counted": counted})
-        return counted
 
     def _page(
         self, status: Status, post_id: str | None, limit: int, start_key: dict[str, Any] | None

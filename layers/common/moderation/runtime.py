@@ -13,6 +13,7 @@ from moderation.settings import Settings
 from moderation.snapstart import after_restore
 
 if TYPE_CHECKING:
+    from moderation.expiry import ExpiryBookkeeping
     from moderation.reading import ReadingService
     from moderation.review import ReviewService
     from moderation.scoring.base import Scorer
@@ -97,11 +98,18 @@ def review_service() -> ReviewService:
     return ReviewService(store(), settings(), secret())
 
 
+@cache
+def expiry_bookkeeping() -> ExpiryBookkeeping:
+    from moderation.expiry import ExpiryBookkeeping
+
+    return ExpiryBookkeeping(store())
+
+
 @after_restore
 def forget_connections() -> None:
     """After a SnapStart restore: rebuild what holds AWS clients and connections (the store, the
     services around it, Powertools' secret provider); keep the settings, the secret and the model."""
-    for built in (store, comment_service, reading_service, review_service):
+    for built in (store, comment_service, reading_service, review_service, expiry_bookkeeping):
         built.cache_clear()
     from aws_lambda_powertools.utilities import parameters
 
@@ -110,5 +118,14 @@ def forget_connections() -> None:
 
 def reset() -> None:
     """Forget everything built from the environment (tests change it between cases)."""
-    for built in (settings, secret, store, scoring, comment_service, reading_service, review_service):
+    for built in (
+        settings,
+        secret,
+        store,
+        scoring,
+        comment_service,
+        reading_service,
+        review_service,
+        expiry_bookkeeping,
+    ):
         built.cache_clear()
