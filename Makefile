@@ -13,7 +13,7 @@ PY312 := $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/n
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: help run test lint typecheck unit integration e2e browser browser-deps template build lambda-size model bench load deploy clean
+.PHONY: help run test lint typecheck unit integration e2e browser browser-deps template build lambda-size model starter-model bench load deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -93,6 +93,9 @@ lambda-size: $(VENV)/.dev-installed $(SAM_VENV)/.installed ## sam build with a d
 model: $(VENV)/.dev-installed ## export a Detoxify checkpoint to $MODEL_DIR (CHECKPOINT=, HF_CONFIG=)
 	$(BIN)/moderation model export --out $(MODEL_DIR) \
 		$(if $(CHECKPOINT),--checkpoint $(CHECKPOINT)) $(if $(HF_CONFIG),--hf-config $(HF_CONFIG))
+
+starter-model: $(VENV)/.dev-installed ## regenerate the committed starter model (layers/scoring/starter) from alt-profanity-check
+	$(BIN)/moderation model starter --out layers/scoring/starter
 
 bench: $(VENV)/.dev-installed ## Detoxify vs our scorer, side by side; writes bench/results.json
 	$(BIN)/python bench/run.py

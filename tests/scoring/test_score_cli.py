@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from moderation.scoring.base import scorer_from_dir
 from moderation_tools.model.score import score_lines
 
 from tests.scoring.checkpoints import TRIGGER_WORD
@@ -24,7 +25,7 @@ def test_each_line_becomes_one_json_object_with_scores_and_status(
     stdin = io.StringIO(f"thanks for the post\n\nyou {TRIGGER_WORD}\nÜnïcödé 🙂\r\n")
     stdout = io.StringIO()
 
-    code = score_lines(model_dir, stdin, stdout, review_threshold=0.5, reject_threshold=0.9)
+    code = score_lines(scorer_from_dir(model_dir), stdin, stdout, review_threshold=0.5, reject_threshold=0.9)
 
     rows = [json.loads(line) for line in stdout.getvalue().splitlines()]
     assert code == 0
@@ -39,7 +40,7 @@ def test_each_line_becomes_one_json_object_with_scores_and_status(
 def test_thresholds_decide_the_status(artifact: Callable[[str, str], Path]) -> None:
     stdout = io.StringIO()
 
-    score_lines(artifact("unbiased-small", "int8"), io.StringIO("hello\n"), stdout, 0.0, 1.0)
+    score_lines(scorer_from_dir(artifact("unbiased-small", "int8")), io.StringIO("hello\n"), stdout, 0.0, 1.0)
 
     assert json.loads(stdout.getvalue())["status"] == "pending"
 
@@ -47,9 +48,13 @@ def test_thresholds_decide_the_status(artifact: Callable[[str, str], Path]) -> N
 def test_end_to_end_in_a_fresh_process(artifact: Callable[[str, str], Path]) -> None:
     program = (
         "import sys; from pathlib import Path; from moderation_tools.model.score import score_lines; "
-        "sys.exit(score_lines(Path(sys.argv[1]), sys.stdin, sys.stdout, 0.5, 0.9))"
+        "from moderation.scoring.base import scorer_from_dir; "
+        "sys.exit(score_lines(scorer_from_dir(Path(sys.argv[1])), sys.stdin, sys.stdout, 0.5, 0.9))"
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO / "layers" / "common")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(REPO / part) for part in ("layers/common", "tools")),
+    }
 
     result = subprocess.run(
         [sys.executable, "-c", program, str(artifact("original", "int8"))],

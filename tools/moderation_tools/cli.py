@@ -8,6 +8,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from moderation_tools.model import STARTER_DIR
+
+# The project root (the package is installed editable from it).
+REPO = Path(__file__).resolve().parents[2]
+
 
 def _serve(args: argparse.Namespace) -> int:
     from moderation_tools.local.server import serve
@@ -30,15 +35,32 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _starter(args: argparse.Namespace) -> int:
+    from moderation_tools.model.starter import build_starter
+
+    manifest = build_starter(args.out)
+    source = manifest.provenance
+    print(f"wrote {args.out} ({source.describe()}, {source.licence}; labels: {', '.join(manifest.labels)})")
+    return 0
+
+
 def _score(args: argparse.Namespace) -> int:
+    from moderation.scoring.base import load_scorer, scorer_from_dir
     from moderation.settings import Settings
 
     from moderation_tools.model.score import score_lines
 
     settings = Settings()
-    return score_lines(
-        args.model_dir, sys.stdin, sys.stdout, settings.review_threshold, settings.reject_threshold
-    )
+    if args.model_dir is not None:
+        scorer = scorer_from_dir(args.model_dir)
+    else:
+        # As the service does: MODEL_DIR's artifact, else the starter.
+        loaded, description = load_scorer(settings)
+        print(description, file=sys.stderr)
+        if loaded is None:
+            return 1
+        scorer = loaded
+    return score_lines(scorer, sys.stdin, sys.stdout, settings.review_threshold, settings.reject_threshold)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,14 +83,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--model-type", help="Detoxify model type to download when no checkpoint is given")
     export.set_defaults(run=_export)
 
+    starter = model.add_parser("starter", help="convert alt-profanity-check into the starter artifact")
+    starter.add_argument("--out", type=Path, default=REPO / STARTER_DIR)
+    starter.set_defaults(run=_starter)
+
     score = commands.add_parser("score", help="score one comment per line of standard input")
-    score.add_argument("--model-dir", type=Path, default=Path(os.environ.get("MODEL_DIR", "model")))
+    score.add_argument(
+        "--model-dir", type=Path, help="artifact to score with (default: MODEL_DIR's, else the starter)"
+    )
     score.set_defaults(run=_score)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Outside Lambda the starter is the project's committed copy, not the layer's /opt/starter.
+    os.environ.setdefault("STARTER_MODEL_DIR", str(REPO / STARTER_DIR))
     run: Callable[[argparse.Namespace], int] = args.run
     return run(args)
 

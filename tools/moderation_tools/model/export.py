@@ -20,6 +20,8 @@ from typing import Any, Literal
 import torch
 from moderation.scoring.manifest import MANIFEST_NAME, ModelManifest
 
+from moderation_tools.model.provenance import checkpoint_source
+
 DEFAULT_MODEL_TYPE = "unbiased-small"
 # The Hugging Face repository each architecture's config and tokenizer come from, as in Detoxify.
 _HUB_NAMES = {
@@ -51,11 +53,13 @@ def export_model(
     out: Path,
     quantize: Literal["int8", "none"] = "int8",
     model_type: str | None = None,
+    random_weights: bool = False,
 ) -> ModelManifest:
     """Write `out/{model.onnx, tokenizer.json, manifest.json}` and return the manifest.
 
     With `checkpoint` and `hf_config` this runs offline. Without them it downloads the default
     Detoxify checkpoint (or `model_type`'s) and its Hugging Face config and tokenizer, once.
+    `random_weights` marks a test or size fixture, so no one takes its scores for a model's.
     """
     out = out.resolve()  # quantization runs in a temporary working directory
     if checkpoint is None:
@@ -76,13 +80,15 @@ def export_model(
             _quantize(work / "model.onnx", work / "model.int8.onnx", work)
         _optimize(work / ("model.int8.onnx" if quantize == "int8" else "model.onnx"), out / "model.onnx")
     _save_tokenizer(detoxify.tokenizer, out / "tokenizer.json")
+    digest = sha256(checkpoint)
     manifest = ModelManifest(
         model_type=model_type,
         labels=list(detoxify.class_names),
         max_tokens=int(detoxify.tokenizer.model_max_length),
         pad_token_id=int(detoxify.tokenizer.pad_token_id),
         quantization=quantize,
-        checkpoint_sha256=sha256(checkpoint),
+        checkpoint_sha256=digest,
+        source=checkpoint_source(checkpoint, digest, model_type, random_weights),
         versions={
             package: version(package)
             for package in ("detoxify", "torch", "transformers", "onnx", "onnxruntime", "tokenizers")
