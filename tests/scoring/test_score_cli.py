@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from moderation.scoring.base import scorer_from_dir
 from moderation_tools.model.score import score_lines
 
@@ -68,3 +69,38 @@ def test_end_to_end_in_a_fresh_process(artifact: Callable[[str, str], Path]) -> 
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["status"] for row in rows][1] == "rejected"
     assert len(rows) == 2
+
+
+def test_without_a_model_dir_it_scores_as_the_service_does_with_the_starter(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(REPO / part) for part in ("layers/common", "tools", ".")),
+        "MODEL_DIR": str(tmp_path / "nothing-here"),
+    }
+    for name in ("STARTER_MODEL_DIR", "REVIEW_THRESHOLD", "REJECT_THRESHOLD", "MODERATION_SCORER"):
+        env.pop(name, None)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "moderation_tools", "score"],
+        input="hello there, nice post\nyou are a fucking idiot\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["status"] for row in rows] == ["published", "pending"]
+    assert list(rows[0]["scores"]) == ["toxicity"]
+    assert "starter:alt-profanity-check==1.9.1" in result.stderr
+
+
+def test_the_starter_command_writes_the_artifact(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from moderation_tools.cli import main
+
+    assert main(["model", "starter", "--out", str(tmp_path)]) == 0
+
+    assert (tmp_path / "manifest.json").read_bytes() == (
+        REPO / "layers" / "scoring" / "starter" / "manifest.json"
+    ).read_bytes()
+    assert "starter:alt-profanity-check==1.9.1, MIT" in capsys.readouterr().out

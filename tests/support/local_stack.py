@@ -77,7 +77,10 @@ def local_stack(**environment: str) -> Iterator[LocalStackProcess]:
     token = "test-moderator-token"
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        # This tree's packages, not whichever checkout the virtualenv was installed from.
+        "PYTHONPATH": os.pathsep.join(
+            str(path) for path in (ROOT / "layers" / "common", ROOT / "tools", ROOT)
+        ),
         "LOCAL_MODERATOR_TOKEN": token,
         "MODERATION_SCORER": "tests.support.scorers:make",
         "RATE_LIMIT_PER_MINUTE": "0",
