@@ -19,8 +19,12 @@ DEFAULT_THRESHOLDS = Thresholds(review=0.5, reject=0.9)
 
 
 class ThresholdPair(Protocol):
-    review: float
-    reject: float
+    """A model's recommended thresholds (the manifest's), read-only."""
+
+    @property
+    def review(self) -> float: ...
+    @property
+    def reject(self) -> float: ...
 
 
 def effective_thresholds(
