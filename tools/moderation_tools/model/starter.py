@@ -4,8 +4,9 @@ alt-profanity-check (MIT) is a TF-IDF vectorizer and five sigmoid-calibrated lin
 probabilities are averaged. The artifact splits it where exactness demands: the words are
 counted at run time with Python's `re` and the vectorizer's own settings (skl2onnx's string
 graph tokenises non-ASCII text differently: 171 of 2,342 texts off by more than 1e-4), and
-everything after the counts — idf, l2 norm, the SVMs, their calibration and the average — is
-an ONNX graph in float64, built here from the fitted numbers.
+everything after the counts (given sparse: each word's column and count) — idf, l2 norm, the
+SVMs, their calibration and the average — is an ONNX graph in float64, built here from the
+fitted numbers.
 
 Needs scikit-learn and alt-profanity-check (the `starter` extra); the run time never does.
 """
@@ -20,7 +21,12 @@ from typing import Any
 import numpy as np
 import onnx
 from moderation.scoring.manifest import MANIFEST_NAME, ModelManifest, ModelSource, RecommendedThresholds
-from moderation.scoring.tfidf_scorer import COUNTS_INPUT, PROBABILITIES_OUTPUT, VOCABULARY_FILE
+from moderation.scoring.tfidf_scorer import (
+    COLUMNS_INPUT,
+    COUNTS_INPUT,
+    PROBABILITIES_OUTPUT,
+    VOCABULARY_FILE,
+)
 from onnx import TensorProto, helper, numpy_helper
 
 PACKAGE = "alt-profanity-check"
@@ -140,6 +146,8 @@ def _graph(
 
     The same arithmetic as scikit-learn's `transform` and `predict_proba`:
     p_k = 1 / (1 + exp(a_k · (w_k · x + c_k) + b_k)), probability = mean_k p_k.
+    The input is sparse, as a comment uses few of the 15,442 words: per comment the vocabulary
+    columns of its words and their counts, padded with count 0 (which adds nothing).
     """
     initializers = [
         numpy_helper.from_array(idf, "idf"),
@@ -147,20 +155,25 @@ def _graph(
         numpy_helper.from_array(intercepts, "svm_intercepts"),
         numpy_helper.from_array(slopes, "calibration_slopes"),
         numpy_helper.from_array(offsets, "calibration_offsets"),
-        numpy_helper.from_array(np.array([1], dtype=np.int64), "feature_axis"),
+        numpy_helper.from_array(np.array([1], dtype=np.int64), "term_axis"),
+        numpy_helper.from_array(np.array([2], dtype=np.int64), "svm_axis"),
         numpy_helper.from_array(np.array(0.0), "zero"),
         numpy_helper.from_array(np.array(1.0), "one"),
     ]
     nodes = [
-        helper.make_node("Mul", [COUNTS_INPUT, "idf"], ["tfidf"]),
+        helper.make_node("Gather", ["idf", COLUMNS_INPUT], ["term_idf"]),
+        helper.make_node("Mul", [COUNTS_INPUT, "term_idf"], ["tfidf"]),
         helper.make_node("Mul", ["tfidf", "tfidf"], ["squares"]),
-        helper.make_node("ReduceSum", ["squares", "feature_axis"], ["sum_of_squares"], keepdims=1),
+        helper.make_node("ReduceSum", ["squares", "term_axis"], ["sum_of_squares"], keepdims=1),
         helper.make_node("Sqrt", ["sum_of_squares"], ["norm"]),
         # scikit-learn leaves an all-zero row (no known word) as zeros: divide it by one.
         helper.make_node("Equal", ["norm", "zero"], ["empty"]),
         helper.make_node("Where", ["empty", "one", "norm"], ["divisor"]),
         helper.make_node("Div", ["tfidf", "divisor"], ["features"]),
-        helper.make_node("MatMul", ["features", "svm_weights"], ["raw_decisions"]),
+        helper.make_node("Unsqueeze", ["features", "svm_axis"], ["feature_columns"]),
+        helper.make_node("Gather", ["svm_weights", COLUMNS_INPUT], ["term_weights"], axis=0),
+        helper.make_node("Mul", ["feature_columns", "term_weights"], ["contributions"]),
+        helper.make_node("ReduceSum", ["contributions", "term_axis"], ["raw_decisions"], keepdims=0),
         helper.make_node("Add", ["raw_decisions", "svm_intercepts"], ["decisions"]),
         helper.make_node("Mul", ["decisions", "calibration_slopes"], ["scaled"]),
         helper.make_node("Add", ["scaled", "calibration_offsets"], ["logits"]),
@@ -168,11 +181,13 @@ def _graph(
         helper.make_node("Sigmoid", ["negated"], ["calibrated"]),
         helper.make_node("ReduceMean", ["calibrated"], [PROBABILITIES_OUTPUT], axes=[1], keepdims=1),
     ]
-    vocabulary_size = int(idf.shape[0])
     graph = helper.make_graph(
         nodes,
         "tfidf_calibrated_svms",
-        [helper.make_tensor_value_info(COUNTS_INPUT, TensorProto.DOUBLE, ["batch", vocabulary_size])],
+        [
+            helper.make_tensor_value_info(COLUMNS_INPUT, TensorProto.INT64, ["batch", "terms"]),
+            helper.make_tensor_value_info(COUNTS_INPUT, TensorProto.DOUBLE, ["batch", "terms"]),
+        ],
         [helper.make_tensor_value_info(PROBABILITIES_OUTPUT, TensorProto.DOUBLE, ["batch", 1])],
         initializers,
     )

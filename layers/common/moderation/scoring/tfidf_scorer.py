@@ -21,9 +21,10 @@ import onnxruntime as ort
 from moderation.scoring.manifest import ModelManifest, RecommendedThresholds, read_manifest
 
 VOCABULARY_FILE = "vocabulary.json"
+COLUMNS_INPUT = "columns"
 COUNTS_INPUT = "counts"
 PROBABILITIES_OUTPUT = "probabilities"
-# Rows per session run: each row is a dense vector of the whole vocabulary (15,442 float64).
+# Comments per session run: the inputs are padded to the batch's most varied comment.
 BATCH_SIZE = 64
 
 
@@ -37,7 +38,6 @@ class BagOfWords:
         self._lowercase = lowercase
         self._stop_words = frozenset(stop_words)
         self._index = {term: position for position, term in enumerate(terms)}
-        self.size = len(terms)
 
     @classmethod
     def from_file(cls, path: Path) -> BagOfWords:
@@ -48,14 +48,26 @@ class BagOfWords:
         document = text.lower() if self._lowercase else text
         return [token for token in self._pattern.findall(document) if token not in self._stop_words]
 
-    def counts(self, texts: Sequence[str]) -> np.ndarray:
-        counts = np.zeros((len(texts), self.size), dtype=np.float64)
-        for row, text in enumerate(texts):
-            for token in self.tokens(text):
-                column = self._index.get(token)
-                if column is not None:
-                    counts[row, column] += 1.0
-        return counts
+    def counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Per text the vocabulary columns of its words and their counts, padded with count 0."""
+        rows = [self._row(text) for text in texts]
+        width = max((len(row) for row in rows), default=0) or 1
+        columns = np.zeros((len(rows), width), dtype=np.int64)
+        counts = np.zeros((len(rows), width), dtype=np.float64)
+        for index, row in enumerate(rows):
+            # Column order, as scikit-learn's sorted sparse rows add them up.
+            for position, column in enumerate(sorted(row)):
+                columns[index, position] = column
+                counts[index, position] = row[column]
+        return columns, counts
+
+    def _row(self, text: str) -> dict[int, int]:
+        row: dict[int, int] = {}
+        for token in self.tokens(text):
+            column = self._index.get(token)
+            if column is not None:
+                row[column] = row.get(column, 0) + 1
+        return row
 
 
 class TfidfScorer:
@@ -92,12 +104,11 @@ class TfidfScorer:
         return {label: scores[:, index].tolist() for index, label in enumerate(self.labels)}
 
     def _scores(self, texts: Sequence[str]) -> np.ndarray:
-        chunks = [
-            self._session.run(
-                [PROBABILITIES_OUTPUT], {COUNTS_INPUT: self._words.counts(texts[start : start + BATCH_SIZE])}
-            )[0]
-            for start in range(0, len(texts), BATCH_SIZE)
-        ]
+        chunks = []
+        for start in range(0, len(texts), BATCH_SIZE):
+            columns, counts = self._words.counts(texts[start : start + BATCH_SIZE])
+            feed = {COLUMNS_INPUT: columns, COUNTS_INPUT: counts}
+            chunks.append(self._session.run([PROBABILITIES_OUTPUT], feed)[0])
         if not chunks:
             return np.zeros((0, len(self.labels)), dtype=np.float64)
         return np.concatenate(chunks)
