@@ -172,3 +172,20 @@ def test_the_recommended_thresholds_on_labelled_comments(starter: TfidfScorer) -
     assert (abusive.count("published"), len(abusive)) == (4, 18)
     assert (friendly.count("pending"), len(friendly)) == (3, 5)
     assert "rejected" not in civil + abusive + friendly
+
+
+@pytest.mark.parametrize(
+    "setting", [{"ngram_range": (1, 2)}, {"strip_accents": "unicode"}, {"sublinear_tf": True}, {"norm": "l1"}]
+)
+def test_a_vectorizer_setting_the_run_time_does_not_reproduce_is_refused(
+    tmp_path: Path, setting: dict[str, object]
+) -> None:
+    from moderation.scoring.manifest import ModelSource
+    from moderation_tools.model.starter import UnsupportedPipeline, convert
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(**setting).fit(["a first text", "another text"])
+
+    with pytest.raises(UnsupportedPipeline, match=next(iter(setting))):
+        convert(vectorizer, None, tmp_path, ModelSource(kind="package", name="x", version="1"))
+    assert not (tmp_path / "manifest.json").exists()

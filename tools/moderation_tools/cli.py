@@ -36,9 +36,17 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _starter(args: argparse.Namespace) -> int:
-    from moderation_tools.model.starter import build_starter
+    try:
+        from moderation_tools.model.starter import build_starter
 
-    manifest = build_starter(args.out)
+        manifest = build_starter(args.out)
+    except ImportError as error:
+        hint = "install the `starter` extra: pip install -e '.[starter]'"
+        print(f"moderation model starter: {error}; {hint}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # UnsupportedPipeline: a release the run time can't reproduce
+        print(f"moderation model starter: {error}", file=sys.stderr)
+        return 1
     source = manifest.provenance
     print(f"wrote {args.out} ({source.describe()}, {source.licence}; labels: {', '.join(manifest.labels)})")
     return 0
