@@ -12,7 +12,7 @@ MODEL_DIR ?= model
 PY312 := $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1),$(shell command -v python3.12 2>/dev/null))
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
 
-.PHONY: help run test fuzz lint typecheck unit integration e2e browser browser-deps template build lambda-size lock model bench eval load deploy clean
+.PHONY: help run test fuzz lint typecheck unit integration e2e browser browser-deps template build lambda-size lock model starter-model bench eval load deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -107,6 +107,9 @@ lock: $(VENV)/.dev-installed ## re-resolve uv.lock from pyproject.toml, then wri
 model: $(VENV)/.dev-installed ## download Detoxify's MODEL_TYPE (default unbiased-small) and export it to $MODEL_DIR; offline: CHECKPOINT= HF_CONFIG=
 	$(BIN)/moderation model export --out $(MODEL_DIR) $(if $(MODEL_TYPE),--model-type $(MODEL_TYPE)) \
 		$(if $(CHECKPOINT),--checkpoint $(CHECKPOINT)) $(if $(HF_CONFIG),--hf-config $(HF_CONFIG))
+
+starter-model: $(VENV)/.dev-installed ## regenerate the committed starter model (layers/scoring/starter) from alt-profanity-check
+	$(BIN)/moderation model starter --out layers/scoring/starter
 
 bench: $(VENV)/.dev-installed ## Detoxify vs our scorer, side by side; writes bench/results.json
 	$(BIN)/python bench/run.py

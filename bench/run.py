@@ -98,7 +98,7 @@ def main() -> None:
         artifact = work / "artifact"
         (work / "texts.json").write_text(json.dumps(texts()))
         os.environ["BENCH_TEXTS"] = str(work / "texts.json")
-        export_model(built.checkpoint, built.hf_config, artifact, quantize="int8")
+        export_model(built.checkpoint, built.hf_config, artifact, quantize="int8", random_weights=True)
         # Detoxify itself needs the offline fixes export applies; reuse its prepared copies.
         reference = _detoxify_inputs(built.checkpoint, built.hf_config, work)
         print("running Detoxify and OnnxScorer, each in fresh processes...", flush=True)

@@ -25,7 +25,7 @@ def main(out: Path) -> None:
         return
     with tempfile.TemporaryDirectory() as work:
         built = build_checkpoint(DEFAULT_MODEL_TYPE, Path(work), max_length=512, full=True)
-        export_model(built.checkpoint, built.hf_config, out, quantize="int8")
+        export_model(built.checkpoint, built.hf_config, out, quantize="int8", random_weights=True)
 
 
 if __name__ == "__main__":

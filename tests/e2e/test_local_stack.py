@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -97,16 +99,44 @@ def test_concurrent_posts_are_each_stored_once(stack: LocalStackProcess) -> None
     assert sorted(bodies) == sorted(f"parallel {n}" for n in range(40))
 
 
-def test_without_a_model_it_starts_loudly_and_holds_everything(tmp_path: object) -> None:
-    with local_stack(MODERATION_SCORER="", MODEL_DIR=str(tmp_path)) as bare:
+def test_without_any_model_it_starts_loudly_and_holds_everything(tmp_path: object) -> None:
+    with local_stack(MODERATION_SCORER="", MODEL_DIR=str(tmp_path), STARTER_MODEL_DIR=str(tmp_path)) as bare:
         assert "SCORING UNAVAILABLE" in bare.log
         assert "make model" in bare.log
         reply = bare.request("POST", comments_path("no-model"), {"author_name": "A", "body": "hello"})
         assert (reply.status, reply.body["status"]) == (202, "pending")
 
 
+def test_a_fresh_clone_scores_with_the_starter_model_from_the_project(tmp_path: object) -> None:
+    # No `make model` output: MODEL_DIR points where nothing is, as on a fresh clone.
+    with local_stack(MODERATION_SCORER="", MODEL_DIR=str(tmp_path), STARTER_MODEL_DIR="") as fresh:
+        scoring = next(line for line in fresh.log.splitlines() if line.strip().startswith("scoring:"))
+        assert "starter:alt-profanity-check==1.9.1" in scoring
+        assert str(ROOT / "layers" / "scoring" / "starter") in scoring
+        assert "/opt/" not in scoring
+        assert "make model" in scoring
+        path = comments_path("fresh-clone")
+        hello = fresh.request("POST", path, {"author_name": "A", "body": "hello there, nice post"})
+        insult = fresh.request("POST", path, {"author_name": "B", "body": "you are a fucking idiot"})
+        assert (hello.status, hello.body["status"]) == (201, "published")
+        assert (insult.status, insult.body["status"]) == (202, "pending")
+        published = [item["body"] for item in fresh.request("GET", path).body["items"]]
+        assert published == ["hello there, nice post"]
+
+
 def test_the_model_is_looked_for_in_the_project_not_in_lambdas_opt() -> None:
     with local_stack(MODERATION_SCORER="", MODEL_DIR="") as default:
         scoring = next(line for line in default.log.splitlines() if line.strip().startswith("scoring:"))
         assert str(ROOT / "model") in scoring
-        assert "/opt/model" not in scoring
+        assert "/opt/" not in scoring
+
+
+def test_model_dirs_artifact_comes_before_the_starter(tmp_path: Path) -> None:
+    artifact = tmp_path / "model"
+    shutil.copytree(ROOT / "layers" / "scoring" / "starter", artifact)
+    with local_stack(MODERATION_SCORER="", MODEL_DIR=str(artifact)) as configured:
+        scoring = next(line for line in configured.log.splitlines() if line.strip().startswith("scoring:"))
+        # MODEL_DIR's artifact comes first; the starter only when MODEL_DIR holds none.
+        assert f"from {artifact}" in scoring
+        assert "no model in MODEL_DIR" not in scoring
+        assert "/opt/" not in scoring

@@ -79,6 +79,7 @@ def test_no_model_and_no_plugin_holds_everything(
 ) -> None:
     monkeypatch.delenv("MODERATION_SCORER")
     monkeypatch.setenv("MODEL_DIR", str(tmp_path))
+    monkeypatch.setenv("STARTER_MODEL_DIR", str(tmp_path))
     runtime.reset()
     assert post_comment(comment()).status == 202
 

@@ -47,7 +47,7 @@ def artifact(
         if key not in cache:
             source = built(model_type)
             out = tmp_path_factory.mktemp(f"artifact-{model_type}-{quantize}")
-            export_model(source.checkpoint, source.hf_config, out, quantize=quantize)  # type: ignore[arg-type]
+            export_model(source.checkpoint, source.hf_config, out, quantize=quantize, random_weights=True)  # type: ignore[arg-type]
             cache[key] = out
         return cache[key]
 

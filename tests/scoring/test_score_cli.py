@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from moderation.scoring.base import scorer_from_dir
 from moderation_tools.model.score import score_lines
 
 from tests.scoring.checkpoints import TRIGGER_WORD
@@ -24,7 +26,7 @@ def test_each_line_becomes_one_json_object_with_scores_and_status(
     stdin = io.StringIO(f"thanks for the post\n\nyou {TRIGGER_WORD}\nÜnïcödé 🙂\r\n")
     stdout = io.StringIO()
 
-    code = score_lines(model_dir, stdin, stdout, review_threshold=0.5, reject_threshold=0.9)
+    code = score_lines(scorer_from_dir(model_dir), stdin, stdout, review_threshold=0.5, reject_threshold=0.9)
 
     rows = [json.loads(line) for line in stdout.getvalue().splitlines()]
     assert code == 0
@@ -39,7 +41,7 @@ def test_each_line_becomes_one_json_object_with_scores_and_status(
 def test_thresholds_decide_the_status(artifact: Callable[[str, str], Path]) -> None:
     stdout = io.StringIO()
 
-    score_lines(artifact("unbiased-small", "int8"), io.StringIO("hello\n"), stdout, 0.0, 1.0)
+    score_lines(scorer_from_dir(artifact("unbiased-small", "int8")), io.StringIO("hello\n"), stdout, 0.0, 1.0)
 
     assert json.loads(stdout.getvalue())["status"] == "pending"
 
@@ -47,9 +49,13 @@ def test_thresholds_decide_the_status(artifact: Callable[[str, str], Path]) -> N
 def test_end_to_end_in_a_fresh_process(artifact: Callable[[str, str], Path]) -> None:
     program = (
         "import sys; from pathlib import Path; from moderation_tools.model.score import score_lines; "
-        "sys.exit(score_lines(Path(sys.argv[1]), sys.stdin, sys.stdout, 0.5, 0.9))"
+        "from moderation.scoring.base import scorer_from_dir; "
+        "sys.exit(score_lines(scorer_from_dir(Path(sys.argv[1])), sys.stdin, sys.stdout, 0.5, 0.9))"
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO / "layers" / "common")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(REPO / part) for part in ("layers/common", "tools")),
+    }
 
     result = subprocess.run(
         [sys.executable, "-c", program, str(artifact("original", "int8"))],
@@ -63,3 +69,38 @@ def test_end_to_end_in_a_fresh_process(artifact: Callable[[str, str], Path]) -> 
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["status"] for row in rows][1] == "rejected"
     assert len(rows) == 2
+
+
+def test_without_a_model_dir_it_scores_as_the_service_does_with_the_starter(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(REPO / part) for part in ("layers/common", "tools", ".")),
+        "MODEL_DIR": str(tmp_path / "nothing-here"),
+    }
+    for name in ("STARTER_MODEL_DIR", "REVIEW_THRESHOLD", "REJECT_THRESHOLD", "MODERATION_SCORER"):
+        env.pop(name, None)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "moderation_tools", "score"],
+        input="hello there, nice post\nyou are a fucking idiot\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["status"] for row in rows] == ["published", "pending"]
+    assert list(rows[0]["scores"]) == ["toxicity"]
+    assert "starter:alt-profanity-check==1.9.1" in result.stderr
+
+
+def test_the_starter_command_writes_the_artifact(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from moderation_tools.cli import main
+
+    assert main(["model", "starter", "--out", str(tmp_path)]) == 0
+
+    assert (tmp_path / "manifest.json").read_bytes() == (
+        REPO / "layers" / "scoring" / "starter" / "manifest.json"
+    ).read_bytes()
+    assert "starter:alt-profanity-check==1.9.1, MIT" in capsys.readouterr().out

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 from moderation.scoring.base import load_scorer
-from moderation.scoring.manifest import MANIFEST_NAME, ManifestError, ModelManifest, read_manifest
+from moderation.scoring.manifest import (
+    MANIFEST_NAME,
+    ManifestError,
+    ModelManifest,
+    ModelSource,
+    RecommendedThresholds,
+    read_manifest,
+)
 from moderation.settings import Settings
 
 WRITTEN = {
@@ -19,6 +26,17 @@ WRITTEN = {
     "quantization": "int8",
     "checkpoint_sha256": "ab" * 32,
     "versions": {"onnxruntime": "1.32.0"},
+    "onnx_file": "model.onnx",
+    "tokenizer_file": "tokenizer.json",
+    "format_version": 1,
+}
+STARTER = {
+    "kind": "tfidf",
+    "model_type": "alt-profanity-check-tfidf-svm",
+    "labels": ["toxicity"],
+    "source": {"kind": "package", "name": "alt-profanity-check", "version": "1.9.1", "licence": "MIT"},
+    "thresholds": {"review": 0.5, "reject": 1.0},
+    "tokenizer_file": "vocabulary.json",
 }
 
 
@@ -39,17 +57,73 @@ def test_what_export_writes_reads_back_equal(tmp_path: Path) -> None:
     )
 
 
+def test_a_manifest_from_before_provenance_reads_as_unverified() -> None:
+    manifest = ModelManifest.from_json(manifest_text())
+
+    assert manifest.kind == "transformer"
+    assert manifest.source is None
+    assert manifest.provenance.kind == "unverified"
+    assert not manifest.provenance.is_real_model
+    assert manifest.provenance.describe() == "unverified:unbiased-small (sha256 abababab…)"
+
+
+def test_the_starter_manifest_round_trips_with_source_and_thresholds() -> None:
+    manifest = ModelManifest.from_json(json.dumps(STARTER))
+
+    assert ModelManifest.from_json(manifest.to_json()) == manifest
+    assert (manifest.kind, manifest.format_version, manifest.max_tokens) == ("tfidf", 2, None)
+    assert manifest.thresholds == RecommendedThresholds(review=0.5, reject=1.0)
+    assert manifest.provenance.is_real_model
+    assert manifest.provenance.describe() == "starter:alt-profanity-check==1.9.1"
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        (
+            ModelSource(kind="detoxify-release", name="unbiased-small", file="x.ckpt", sha256="c8519128" * 8),
+            "detoxify:unbiased-small (sha256 c8519128…)",
+        ),
+        (
+            ModelSource(kind="unverified", name="unbiased", file="mine.ckpt", sha256="12" * 32),
+            "unverified:mine.ckpt (sha256 12121212…)",
+        ),
+        (ModelSource(kind="random-weights", name="original", file="tiny.ckpt"), "random-weights:tiny.ckpt"),
+    ],
+)
+def test_every_source_has_a_short_name(source: ModelSource, name: str) -> None:
+    assert source.describe() == name
+    assert source.is_real_model == (source.kind == "detoxify-release")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"source": {"kind": "trust-me", "name": "x"}}, "kind must be"),
+        ({"source": {"kind": "package", "name": "x", "url": "http://x"}}, r"unknown fields \['url'\]"),
+        ({"source": "alt-profanity-check"}, "source must be ModelSource or null"),
+        ({"thresholds": {"review": 0.9, "reject": 0.5}}, "review <= reject"),
+        ({"thresholds": {"review": True, "reject": 1.0}}, "review must be float"),
+        ({"kind": "bag-of-words"}, "'transformer' or 'tfidf'"),
+    ],
+)
+def test_a_wrong_new_field_is_named_in_the_error(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ManifestError, match=message):
+        ModelManifest.from_json(json.dumps({**STARTER, **changes}))
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
         ({"max_tokens": True}, "max_tokens must be int"),
         ({"max_tokens": "512"}, "max_tokens must be int"),
         ({"max_tokens": 0}, "positive max_tokens"),
+        ({"max_tokens": None}, "positive max_tokens"),
         ({"labels": []}, "at least one label"),
         ({"labels": ["toxicity", 3]}, r"labels must be list\[str\]"),
         ({"versions": {"onnxruntime": 1.32}}, r"versions must be dict\[str, str\]"),
         ({"quantization": "int4"}, "'int8' or 'none'"),
-        ({"format_version": 2}, "format_version must be 1"),
+        ({"format_version": 3}, "format_version must be 1 or 2"),
         ({"onnx_file": "../model.onnx"}, "not a file name"),
         ({"tokenizer_file": "/etc/passwd"}, "not a file name"),
         ({"extra": 1}, r"unknown fields \['extra'\]"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from moderation.policy import Thresholds, decide
+from moderation.policy import Thresholds, decide, effective_thresholds
 
 THRESHOLDS = Thresholds(review=0.5, reject=0.9)
 
@@ -70,3 +70,27 @@ def test_decision_matches_the_contract_for_any_scores(
         expected = "published"
     assert decision.status == expected
     assert decision.score == worst
+
+
+STARTER_RECOMMENDS = Thresholds(review=0.5, reject=1.0)
+
+
+@pytest.mark.parametrize(
+    ("review", "reject", "recommended", "expected"),
+    [
+        (None, None, None, Thresholds(0.5, 0.9)),
+        (None, None, STARTER_RECOMMENDS, Thresholds(0.5, 1.0)),
+        (0.3, 0.8, STARTER_RECOMMENDS, Thresholds(0.3, 0.8)),
+        (0.7, None, STARTER_RECOMMENDS, Thresholds(0.7, 1.0)),
+        (None, 0.95, None, Thresholds(0.5, 0.95)),
+    ],
+)
+def test_each_threshold_comes_from_the_environment_else_the_model_else_the_default(
+    review: float | None, reject: float | None, recommended: Thresholds | None, expected: Thresholds
+) -> None:
+    assert effective_thresholds(review, reject, recommended) == expected
+
+
+def test_an_environment_threshold_crossing_the_models_other_one_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="REVIEW_THRESHOLD and REJECT_THRESHOLD"):
+        effective_thresholds(None, 0.3, Thresholds(review=0.5, reject=1.0))

@@ -17,16 +17,41 @@ def test_plugin_factory_is_called_once_at_start() -> None:
     assert "MODERATION_SCORER" in description
 
 
-def test_no_model_means_hold_all_with_the_fix(tmp_path: Path) -> None:
-    scorer, description = load_scorer(Settings(model_dir=tmp_path / "missing"))
+def test_no_model_and_no_starter_means_hold_all_with_the_fix(tmp_path: Path) -> None:
+    settings = Settings(model_dir=tmp_path / "missing", starter_model_dir=tmp_path / "no-starter")
+
+    scorer, description = load_scorer(settings)
+
     assert scorer is None
     assert "HELD FOR REVIEW" in description
     assert "make model" in description
 
 
-def test_a_malformed_plugin_path_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="module:factory"):
-        load_scorer(Settings(moderation_scorer="tests.support.scorers"))
+@pytest.mark.parametrize(
+    ("spec", "what"),
+    [
+        ("tests.support.scorers", "module:factory"),
+        ("tests.support.no_such_module:make", "No module named"),
+        ("tests.support.scorers:no_such_factory", "no_such_factory"),
+        ("tests.unit.test_scorer_loading:exploding_factory", "factory exploded"),
+        ("tests.unit.test_scorer_loading:not_a_scorer", "has no predict"),
+    ],
+)
+def test_a_plugin_that_cannot_be_loaded_means_hold_all_naming_the_variable(spec: str, what: str) -> None:
+    scorer, description = load_scorer(Settings(moderation_scorer=spec))
+
+    assert scorer is None
+    assert f"MODERATION_SCORER={spec!r}" in description
+    assert what in description
+    assert "HELD FOR REVIEW" in description
+
+
+def exploding_factory() -> None:
+    raise RuntimeError("factory exploded")
+
+
+def not_a_scorer() -> object:
+    return object()
 
 
 def test_score_text_takes_one_probability_per_label() -> None:

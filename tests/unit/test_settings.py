@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from moderation.policy import Thresholds, effective_thresholds
 from moderation.settings import Settings
 from pydantic import ValidationError
 
@@ -11,8 +14,18 @@ def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("REVIEW_THRESHOLD", "REJECT_THRESHOLD", "RATE_LIMIT_PER_MINUTE", "MAX_LINKS"):
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
-    assert (settings.review_threshold, settings.reject_threshold) == (0.5, 0.9)
+    # Unset thresholds: the model's recommended ones apply, else the contract's 0.5 / 0.9.
+    assert (settings.review_threshold, settings.reject_threshold) == (None, None)
+    assert effective_thresholds(None, None, None) == Thresholds(review=0.5, reject=0.9)
     assert (settings.rate_limit_per_minute, settings.max_links) == (5, 2)
+    assert settings.starter_model_dir == Path("/opt/starter")
+
+
+def test_empty_thresholds_as_the_template_passes_them_are_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVIEW_THRESHOLD", "")
+    monkeypatch.setenv("REJECT_THRESHOLD", " ")
+    settings = Settings()
+    assert (settings.review_threshold, settings.reject_threshold) == (None, None)
 
 
 def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:

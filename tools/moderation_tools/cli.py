@@ -10,7 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from moderation_tools.errors import ToolError
+from moderation_tools.model import STARTER_DIR
 from moderation_tools.model.download import DEFAULT_MODEL_TYPE, MODEL_TYPES, download
+
+# The project root (the package is installed editable from it).
+REPO = Path(__file__).resolve().parents[2]
 
 # What `moderation model export` imports: the `export` extra, never installed in Lambda.
 EXPORT_PACKAGES = ("torch", "transformers", "detoxify", "onnx", "onnxscript", "onnxruntime")
@@ -74,30 +78,54 @@ def _download(args: argparse.Namespace) -> int:
     return 0
 
 
+def _starter(args: argparse.Namespace) -> int:
+    try:
+        from moderation_tools.model.starter import build_starter
+
+        manifest = build_starter(args.out)
+    except ImportError as error:
+        raise ToolError(f"{error}; install the `starter` extra: pip install -e '.[starter]'") from error
+    except ValueError as error:  # UnsupportedPipeline: a release the run time can't reproduce
+        raise ToolError(str(error)) from error
+    source = manifest.provenance
+    print(f"wrote {args.out} ({source.describe()}, {source.licence}; labels: {', '.join(manifest.labels)})")
+    return 0
+
+
 def _score(args: argparse.Namespace) -> int:
+    from moderation.scoring.base import Scorer, load_scorer, scorer_from_dir
     from moderation.scoring.manifest import MANIFEST_NAME, ManifestError
     from moderation.settings import Settings
 
     from moderation_tools.model.score import score_lines
 
-    if not (args.model_dir / MANIFEST_NAME).is_file():
-        raise ToolError(
-            f"no model in {args.model_dir} (no {MANIFEST_NAME}); export one there with "
-            f"`make model MODEL_DIR={args.model_dir}`",
-            2,
-        )
     settings = Settings()
-    try:
-        return score_lines(
-            args.model_dir, sys.stdin, sys.stdout, settings.review_threshold, settings.reject_threshold
-        )
-    except ManifestError as error:
-        raise ToolError(f"the model in {args.model_dir} can't be used: {error}", 2) from error
+    scorer: Scorer
+    if args.model_dir is not None:
+        if not (args.model_dir / MANIFEST_NAME).is_file():
+            raise ToolError(
+                f"no model in {args.model_dir} (no {MANIFEST_NAME}); export one there with "
+                f"`make model MODEL_DIR={args.model_dir}`",
+                2,
+            )
+        try:
+            scorer = scorer_from_dir(args.model_dir)
+        except ManifestError as error:
+            raise ToolError(f"the model in {args.model_dir} can't be used: {error}", 2) from error
+    else:
+        # As the service does: MODEL_DIR's artifact, else the starter.
+        loaded, description = load_scorer(settings)
+        print(description, file=sys.stderr)
+        if loaded is None:
+            raise ToolError("no model could be loaded (see above)", 2)
+        scorer = loaded
+    return score_lines(scorer, sys.stdin, sys.stdout, settings.review_threshold, settings.reject_threshold)
 
 
 def _eval(args: argparse.Namespace) -> int:
     import logging
 
+    from moderation.scoring.manifest import MANIFEST_NAME
     from moderation.settings import Settings
     from pydantic import ValidationError
 
@@ -107,6 +135,9 @@ def _eval(args: argparse.Namespace) -> int:
     # The service logs a failed model load with its traceback for CloudWatch; here the one-line
     # error below says the same, so Python's last-resort handler must not print it.
     logging.getLogger().addHandler(logging.NullHandler())
+    # A directory named on the command line must hold a model: no silent fallback to the starter.
+    if args.model_dir is not None and not (args.model_dir / MANIFEST_NAME).is_file():
+        return _fail(f"no model in {args.model_dir} (no {MANIFEST_NAME}); export one with `make model`")
     try:
         settings = Settings(**({"model_dir": args.model_dir} if args.model_dir else {}))
         evaluation = run_eval(settings, args.eval_set or DEFAULT_EVAL_SET)
@@ -159,8 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--model-type", choices=MODEL_TYPES, default=DEFAULT_MODEL_TYPE)
     fetch.set_defaults(run=_download)
 
+    starter = model.add_parser("starter", help="convert alt-profanity-check into the starter artifact")
+    starter.add_argument("--out", type=Path, default=REPO / STARTER_DIR)
+    starter.set_defaults(run=_starter)
+
     score = commands.add_parser("score", help="score one comment per line of standard input")
-    score.add_argument("--model-dir", type=Path, default=Path(os.environ.get("MODEL_DIR", "model")))
+    score.add_argument(
+        "--model-dir", type=Path, help="artifact to score with (default: MODEL_DIR's, else the starter)"
+    )
     score.set_defaults(run=_score)
 
     evaluate = commands.add_parser(
@@ -180,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Expected failures are a message and an exit code; bugs keep their traceback."""
     args = build_parser().parse_args(argv)
+    # Outside Lambda the starter is the project's committed copy, not the layer's /opt/starter.
+    os.environ.setdefault("STARTER_MODEL_DIR", str(REPO / STARTER_DIR))
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from moderation.models import Status
 
@@ -12,6 +13,33 @@ from moderation.models import Status
 class Thresholds:
     review: float
     reject: float
+
+
+DEFAULT_THRESHOLDS = Thresholds(review=0.5, reject=0.9)
+
+
+class ThresholdPair(Protocol):
+    """A model's recommended thresholds (the manifest's), read-only."""
+
+    @property
+    def review(self) -> float: ...
+    @property
+    def reject(self) -> float: ...
+
+
+def effective_thresholds(
+    settings_review: float | None, settings_reject: float | None, recommended: ThresholdPair | None
+) -> Thresholds:
+    """Each threshold from the environment if set, else the model's recommendation, else the default."""
+    fallback = recommended or DEFAULT_THRESHOLDS
+    review = fallback.review if settings_review is None else settings_review
+    reject = fallback.reject if settings_reject is None else settings_reject
+    if review > reject:
+        raise ValueError(
+            f"the review threshold {review} exceeds the reject threshold {reject}: set both "
+            "REVIEW_THRESHOLD and REJECT_THRESHOLD, or neither"
+        )
+    return Thresholds(review=float(review), reject=float(reject))
 
 
 @dataclass(frozen=True)

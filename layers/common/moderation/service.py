@@ -17,7 +17,7 @@ from moderation.content_rules import WordLists, count_links, normalised_for_comp
 from moderation.errors import IdempotencyKeyReused, ParentNotFound, RateLimited
 from moderation.ids import MonotonicIds
 from moderation.models import NewComment, PublicComment, Status, StoredComment
-from moderation.policy import Decision, Thresholds, decide
+from moderation.policy import Decision, decide, effective_thresholds
 from moderation.scoring.base import Scorer, ScoringError, score_text
 from moderation.settings import Settings
 from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
@@ -74,7 +74,10 @@ class CommentService:
         self._store = store
         self._scorer = scorer
         self._settings = settings
-        self._thresholds = Thresholds(settings.review_threshold, settings.reject_threshold)
+        recommended = getattr(scorer, "recommended_thresholds", None)
+        self._thresholds = effective_thresholds(
+            settings.review_threshold, settings.reject_threshold, recommended
+        )
         self._words = WordLists.from_words(settings.banned_words, settings.suspect_words)
         self._secret = secret
         self._clock = clock

@@ -14,14 +14,19 @@ class Settings(BaseSettings):
 
     table_name: str = Field(default="Comments", description="DynamoDB table holding comments")
     model_dir: Path = Field(default=Path("model"), description="exported ONNX model artifact")
+    starter_model_dir: Path = Field(
+        default=Path("/opt/starter"), description="the starter model, used when MODEL_DIR holds none"
+    )
     model_s3_uri: str | None = Field(
         default=None, description="s3://bucket/prefix of an artifact to fetch into MODEL_DIR at start"
     )
     moderation_scorer: str | None = Field(
         default=None, description="`module:factory` returning a scorer to use instead of the model"
     )
-    review_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
-    reject_threshold: float = Field(default=0.9, ge=0.0, le=1.0)
+    # None (unset, or empty as the template passes it): the model's recommended threshold applies,
+    # else the default (see policy.effective_thresholds).
+    review_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    reject_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     rate_limit_per_minute: int = Field(default=5, ge=0, description="0 turns the limit off")
     max_links: int = Field(default=2, ge=1)
     duplicate_window_seconds: int = Field(default=600, ge=0)
@@ -41,6 +46,11 @@ class Settings(BaseSettings):
         default="", description="Secrets Manager secret holding APP_SECRET, read at run time (in AWS)"
     )
 
+    @field_validator("review_threshold", "reject_threshold", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("banned_words", "suspect_words", mode="before")
     @classmethod
     def _split_words(cls, value: object) -> object:
@@ -55,6 +65,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> Settings:
-        if self.review_threshold > self.reject_threshold:
+        review, reject = self.review_threshold, self.reject_threshold
+        if review is not None and reject is not None and review > reject:
             raise ValueError("REVIEW_THRESHOLD must not exceed REJECT_THRESHOLD")
         return self

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from moderation.content_rules import WordLists, count_links
-from moderation.policy import Decision, Thresholds, decide
+from moderation.policy import Decision, Thresholds, decide, effective_thresholds
 from moderation.scoring.base import Scorer, ScoringError, score_text
 from moderation.settings import Settings
 
 
-def thresholds_for(settings: Settings) -> Thresholds:
-    """The thresholds the service decides with: the one place to change if models carry their own."""
-    return Thresholds(review=settings.review_threshold, reject=settings.reject_threshold)
+def thresholds_for(settings: Settings, scorer: Scorer | None = None) -> Thresholds:
+    """The thresholds the service decides with: the environment's, else the model's recommended."""
+    recommended = getattr(scorer, "recommended_thresholds", None)
+    return effective_thresholds(settings.review_threshold, settings.reject_threshold, recommended)
 
 
 class ServiceRules:

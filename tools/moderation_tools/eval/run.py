@@ -32,7 +32,7 @@ def run_eval(settings: Settings, eval_set: Path) -> Evaluation:
         ) from error
     if scorer is None:
         raise ScorerUnavailable(f"no scorer to evaluate. {source}")
-    thresholds = thresholds_for(settings)
+    thresholds = thresholds_for(settings, scorer)
     rules = ServiceRules(scorer, settings, thresholds)
     outcomes = []
     for comment in comments:

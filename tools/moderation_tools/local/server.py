@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from moderation_tools.errors import ToolError
 from moderation_tools.local import DEMO_DIR
 from moderation_tools.local.template import Route, Template, create_tables
+from moderation_tools.model import STARTER_DIR
 
 # The demo blog page is the local stack's own; everything else, the console included, is the API's.
 DEMO_PAGE = "index.html"
@@ -76,8 +77,10 @@ class LocalStack:
         self._moto = mock_aws()
         self._moto.start()
         create_tables(self.template, boto3.client("dynamodb"))
-        # The template's MODEL_DIR is the Lambda layer's /opt/model; locally the model is the project's.
+        # The template's model directories are the Lambda layer's /opt/...; locally they are the
+        # project's: `make model` output in model/ if there is one, else the committed starter.
         os.environ.setdefault("MODEL_DIR", str(self.template.root / "model"))
+        os.environ.setdefault("STARTER_MODEL_DIR", str(self.template.root / STARTER_DIR))
         for route in self.routes:
             for key, value in self.template.environment(route.function).items():
                 os.environ.setdefault(key, value)

@@ -21,6 +21,7 @@ from moderation.scoring.manifest import MANIFEST_NAME, ModelManifest
 
 from moderation_tools.errors import ToolError
 from moderation_tools.model.download import DEFAULT_MODEL_TYPE, download, sha256
+from moderation_tools.model.provenance import checkpoint_source
 
 # RoBERTa-family position ids start after the padding index, so fewer tokens fit than positions.
 _OFFSET_POSITIONS = {"roberta", "xlm-roberta"}
@@ -37,11 +38,13 @@ def export_model(
     out: Path,
     quantize: Literal["int8", "none"] = "int8",
     model_type: str | None = None,
+    random_weights: bool = False,
 ) -> ModelManifest:
     """Write `out/{model.onnx, tokenizer.json, manifest.json}` and return the manifest.
 
     With `checkpoint` and `hf_config` this runs offline. Without them it downloads the default
     Detoxify checkpoint (or `model_type`'s) and its Hugging Face config and tokenizer, once.
+    `random_weights` marks a test or size fixture, so no one takes its scores for a model's.
     """
     out = out.resolve()  # quantization runs in a temporary working directory
     if checkpoint is None:
@@ -62,13 +65,15 @@ def export_model(
             _quantize(work / "model.onnx", work / "model.int8.onnx", work)
         _optimize(work / ("model.int8.onnx" if quantize == "int8" else "model.onnx"), out / "model.onnx")
     _save_tokenizer(detoxify.tokenizer, out / "tokenizer.json")
+    digest = sha256(checkpoint)
     manifest = ModelManifest(
         model_type=model_type,
         labels=list(detoxify.class_names),
         max_tokens=int(detoxify.tokenizer.model_max_length),
         pad_token_id=int(detoxify.tokenizer.pad_token_id),
         quantization=quantize,
-        checkpoint_sha256=sha256(checkpoint),
+        checkpoint_sha256=digest,
+        source=checkpoint_source(checkpoint, digest, model_type, random_weights),
         versions={
             package: version(package)
             for package in ("detoxify", "torch", "transformers", "onnx", "onnxruntime", "tokenizers")

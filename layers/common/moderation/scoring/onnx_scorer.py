@@ -15,7 +15,7 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Encoding, Tokenizer
 
-from moderation.scoring.manifest import ModelManifest, read_manifest
+from moderation.scoring.manifest import ManifestError, ModelManifest, RecommendedThresholds, read_manifest
 
 # Windows of a long comment overlap by a quarter, so a phrase cut by one boundary is whole in
 # the next window.
@@ -46,8 +46,13 @@ class OnnxScorer:
     """A Scorer (Detoxify's `predict`) over an artifact directory written by `export_model`."""
 
     def __init__(self, manifest: ModelManifest, session: ort.InferenceSession, tokenizer: Tokenizer) -> None:
+        if manifest.kind != "transformer" or manifest.max_tokens is None or manifest.pad_token_id is None:
+            raise ManifestError(f"OnnxScorer reads transformer artifacts, not {manifest.kind!r}")
         self.manifest = manifest
         self.labels = manifest.labels
+        self.name = manifest.provenance.describe()
+        self.recommended_thresholds: RecommendedThresholds | None = manifest.thresholds
+        self._pad_token_id = manifest.pad_token_id
         self._session = session
         self._input_names = {node.name for node in session.get_inputs()}
         self._tokenizer = tokenizer
@@ -94,7 +99,7 @@ class OnnxScorer:
         width = max(len(window.ids) for window in windows)
         shape = (len(windows), width)
         arrays = {
-            "input_ids": np.full(shape, self.manifest.pad_token_id, dtype=np.int64),
+            "input_ids": np.full(shape, self._pad_token_id, dtype=np.int64),
             "attention_mask": np.zeros(shape, dtype=np.int64),
             "token_type_ids": np.zeros(shape, dtype=np.int64),
         }
