@@ -13,7 +13,7 @@ PY312 := $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/n
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: help run test lint typecheck unit integration e2e browser browser-deps template build lambda-size model bench load deploy clean
+.PHONY: help run local-aws test lint typecheck unit integration e2e browser browser-deps template build lambda-size model bench load deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,11 @@ $(SAM_VENV)/.installed:
 
 run: $(VENV)/.run-installed ## serve the API, demo page and console on http://127.0.0.1:$PORT
 	PORT=$(PORT) $(BIN)/moderation serve
+
+# HOST_FOR_CONTAINERS: how sam local's containers reach this machine (Docker Engine on Linux: 172.17.0.1).
+local-aws: $(VENV)/.run-installed ## a local DynamoDB for `sam local` (LOCAL_AWS_PORT=5000); writes .aws-sam/local-env.json
+	$(BIN)/moderation local-aws --port $(or $(LOCAL_AWS_PORT),5000) \
+		$(if $(HOST_FOR_CONTAINERS),--host-for-containers $(HOST_FOR_CONTAINERS))
 
 test: $(VENV)/.dev-installed $(SAM_VENV)/.installed browser-deps ## lint, type-check, every test, template checks
 	$(MAKE) lint typecheck
