@@ -12,7 +12,7 @@ MODEL_DIR ?= model
 PY312 := $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1),$(shell command -v python3.12 2>/dev/null))
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
 
-.PHONY: help run test fuzz lint typecheck unit integration e2e browser browser-deps template build lambda-size lock model starter-model bench eval load deploy clean
+.PHONY: help run local-aws test fuzz lint typecheck unit integration e2e browser browser-deps template build lambda-size lock model starter-model bench eval load deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,11 @@ $(SAM_VENV)/.installed:
 
 run: $(VENV)/.run-installed ## serve the API, demo page and console on http://127.0.0.1:$PORT
 	PORT=$(PORT) $(BIN)/moderation serve
+
+# HOST_FOR_CONTAINERS: how sam local's containers reach this machine (Docker Engine on Linux: 172.17.0.1).
+local-aws: $(VENV)/.run-installed ## a local DynamoDB for `sam local` (LOCAL_AWS_PORT=5000); writes .aws-sam/local-env.json
+	$(BIN)/moderation local-aws --port $(or $(LOCAL_AWS_PORT),5000) \
+		$(if $(HOST_FOR_CONTAINERS),--host-for-containers $(HOST_FOR_CONTAINERS))
 
 test: $(VENV)/.dev-installed $(SAM_VENV)/.installed browser-deps ## lint, type-check, every test (fuzzing derandomized), template and layer checks
 	$(MAKE) lint typecheck

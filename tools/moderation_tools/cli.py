@@ -1,4 +1,5 @@
-"""The `moderation` command: serve the local stack, export a model, score comments, evaluate a model."""
+"""The `moderation` command: serve the local stack (and a local AWS for sam local), export a model,
+score comments, evaluate a model."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from moderation_tools.errors import ToolError
+from moderation_tools.local.aws import DEFAULT_ENV_FILE, DEFAULT_PORT, DOCKER_DESKTOP_HOST
 from moderation_tools.model import STARTER_DIR
 from moderation_tools.model.download import DEFAULT_MODEL_TYPE, MODEL_TYPES, download
 
@@ -24,6 +26,16 @@ def _serve(args: argparse.Namespace) -> int:
     from moderation_tools.local.server import serve
 
     serve(args.port, args.template, os.environ.get("LOCAL_MODERATOR_TOKEN") or None)
+    return 0
+
+
+def _local_aws(args: argparse.Namespace) -> int:
+    from moderation_tools.local.aws import LocalAwsError, serve_local_aws
+
+    try:
+        serve_local_aws(args.template, args.port, args.host_for_containers, args.bind, args.env_file)
+    except LocalAwsError as error:
+        raise ToolError(f"local-aws: {error}") from error
     return 0
 
 
@@ -168,6 +180,24 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     serve.add_argument("--template", type=Path, default=Path("template.yaml"))
     serve.set_defaults(run=_serve)
+
+    local_aws = commands.add_parser(
+        "local-aws", help="a local DynamoDB (moto) for `sam local`, and the --env-vars file pointing at it"
+    )
+    local_aws.add_argument("--port", type=int, default=DEFAULT_PORT)
+    local_aws.add_argument(
+        "--host-for-containers",
+        default=DOCKER_DESKTOP_HOST,
+        help="how sam local's containers reach this machine: host.docker.internal (Docker Desktop, "
+        "the default) or 172.17.0.1 (Docker Engine on Linux: the default bridge's gateway)",
+    )
+    local_aws.add_argument(
+        "--bind",
+        help="address moto listens on; default: --host-for-containers if it is an address, else 127.0.0.1",
+    )
+    local_aws.add_argument("--template", type=Path, default=Path("template.yaml"))
+    local_aws.add_argument("--env-file", type=Path, default=DEFAULT_ENV_FILE)
+    local_aws.set_defaults(run=_local_aws)
 
     model = commands.add_parser("model", help="model tooling").add_subparsers(
         dest="model_command", required=True

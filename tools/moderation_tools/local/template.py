@@ -76,13 +76,24 @@ class Template:
             if resource.get("Type") == "AWS::DynamoDB::Table"
         }
 
-    def environment(self, function: str) -> dict[str, str]:
-        """The function's variables with Refs to tables and parameters resolved as locally named."""
+    def functions(self) -> list[str]:
+        """Logical ids of the template's Lambda functions."""
+        return [
+            name
+            for name, resource in self.resources.items()
+            if resource.get("Type") == "AWS::Serverless::Function"
+        ]
+
+    def variables(self, function: str) -> dict[str, Any]:
+        """The function's environment as written: Globals' variables, then its own, unresolved."""
         global_vars = self.document.get("Globals", {}).get("Function", {}).get("Environment", {})
         own_vars = self.resources[function]["Properties"].get("Environment", {})
-        merged = {**global_vars.get("Variables", {}), **own_vars.get("Variables", {})}
+        return {**global_vars.get("Variables", {}), **own_vars.get("Variables", {})}
+
+    def environment(self, function: str) -> dict[str, str]:
+        """The function's variables with Refs to tables and parameters resolved as locally named."""
         resolved = {}
-        for key, value in merged.items():
+        for key, value in self.variables(function).items():
             local = self._resolve(value)
             if local is not None:
                 resolved[key] = local
