@@ -7,7 +7,7 @@ import hmac
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -18,14 +18,16 @@ from moderation.errors import IdempotencyKeyReused, ParentNotFound, RateLimited
 from moderation.ids import MonotonicIds
 from moderation.models import NewComment, PublicComment, Status, StoredComment
 from moderation.policy import Decision, Thresholds, decide
+from moderation.rate_limit import RateClaim, RateLog, RateRace, SlidingWindowLimit
 from moderation.scoring.base import Scorer, ScoringError, score_text
 from moderation.settings import Settings
 from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
 
 logger = Logger(child=True)
 
-RATE_WINDOW_SECONDS = 60
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+# Each lost race means another of the client's posts was stored, so a full log ends it sooner.
+RATE_CLAIM_ATTEMPTS = 10
 
 
 class CommentStore(Protocol):
@@ -34,9 +36,7 @@ class CommentStore(Protocol):
     def create(self, comment: StoredComment, guards: CreateGuards, now: int) -> None: ...
     def get(self, comment_id: str) -> StoredComment | None: ...
     def get_idempotency(self, post_id: str, key_hash: str, now: int) -> IdempotencyRecord | None: ...
-    def hit_rate_limit(
-        self, client_hash: str, window_start: int, window_seconds: int, limit: int
-    ) -> bool: ...
+    def get_rate_log(self, client_hash: str) -> RateLog: ...
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,8 @@ class CommentService:
         self._secret = secret
         self._clock = clock
         self._ids = MonotonicIds()
+        limit = settings.rate_limit_per_minute
+        self._rate_limit = SlidingWindowLimit(limit) if limit else None
 
     def submit(
         self,
@@ -85,7 +87,8 @@ class CommentService:
         client_ip: str | None,
         idempotency_key: str | None = None,
     ) -> Submission:
-        now = int(self._clock())
+        moment = self._clock()
+        now, now_ms = int(moment), int(moment * 1000)
         fingerprint = _sha256(json.dumps([post_id, request.model_dump(mode="json")], sort_keys=True))
         key_hash = _sha256(idempotency_key) if idempotency_key else None
         if key_hash:
@@ -93,7 +96,8 @@ class CommentService:
             if replay:
                 return replay
         client_hash = self._client_hash(client_ip) if client_ip else None
-        self._check_rate(client_hash, now)
+        # Checked before the work (a limited client costs one read), counted only with the comment.
+        rate = self._claim_rate(client_hash, now_ms)
         self._check_parent(post_id, request.parent_id)
 
         scores, decision = self._score(request.body)
@@ -105,15 +109,23 @@ class CommentService:
             idempotency_hash=key_hash,
             idempotency=IdempotencyRecord(fingerprint, outcome.record()) if key_hash else None,
             idempotency_expires_at=now + IDEMPOTENCY_TTL_SECONDS,
+            rate=rate,
         )
-        try:
-            self._store.create(comment, guards, now)
-        except IdempotencyRace:
-            # A concurrent request with the same key won; answer as it did.
-            replay = self._replay(post_id, key_hash or "", fingerprint, now)
-            if replay:
-                return replay
-            raise
+        for _ in range(RATE_CLAIM_ATTEMPTS):
+            try:
+                self._store.create(comment, guards, now)
+                break
+            except IdempotencyRace:
+                # A concurrent request with the same key won; answer as it did.
+                replay = self._replay(post_id, key_hash or "", fingerprint, now)
+                if replay:
+                    return replay
+                raise
+            except RateRace:
+                # Another post of this client was stored meanwhile: claim again from its log.
+                guards = replace(guards, rate=self._claim_rate(client_hash, now_ms))
+        else:
+            raise RateLimited(retry_after=1)
         logger.info("comment stored", extra={"comment_id": comment.id, "status": comment.status})
         return outcome
 
@@ -127,13 +139,11 @@ class CommentService:
             )
         return Submission.replay(record.outcome)
 
-    def _check_rate(self, client_hash: str | None, now: int) -> None:
-        limit = self._settings.rate_limit_per_minute
-        if not limit or not client_hash:
-            return
-        window_start = now - now % RATE_WINDOW_SECONDS
-        if not self._store.hit_rate_limit(client_hash, window_start, RATE_WINDOW_SECONDS, limit):
-            raise RateLimited(retry_after=max(1, window_start + RATE_WINDOW_SECONDS - now))
+    def _claim_rate(self, client_hash: str | None, now_ms: int) -> RateClaim | None:
+        """The rate log to store with the comment, or RateLimited; None when there is no limit."""
+        if self._rate_limit is None or not client_hash:
+            return None
+        return self._rate_limit.claim(client_hash, self._store.get_rate_log(client_hash), now_ms)
 
     def _check_parent(self, post_id: str, parent_id: str | None) -> None:
         if parent_id is None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from moderation.errors import DuplicateComment, StorageUnavailable
 from moderation.models import Status, StoredComment
+from moderation.rate_limit import RateRace
 from moderation.store.counters import counter_updates
 from moderation.store.guards import CreateGuards, IdempotencyRace, guard_puts
 from moderation.store.part import StorePart
@@ -40,6 +41,8 @@ class Comments(StorePart):
             raise IdempotencyRace from cancelled
         if any(pk.startswith("DEDUPE#") for pk in failed):
             raise DuplicateComment("You already posted this comment here a moment ago.") from cancelled
+        if any(pk.startswith("RATE#") for pk in failed):
+            raise RateRace from cancelled
         # A transaction conflict or a vanishingly unlikely id clash: safe to retry.
         raise StorageUnavailable() from cancelled
 
