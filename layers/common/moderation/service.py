@@ -19,7 +19,8 @@ from moderation.ids import MonotonicIds
 from moderation.models import NewComment, PublicComment, Status, StoredComment
 from moderation.policy import Decision, Thresholds, decide
 from moderation.rate_limit import RateClaim, RateLog, RateRace, SlidingWindowLimit
-from moderation.scoring.base import Scorer, ScoringError, score_text
+from moderation.scoring.base import Scorer, ScoringError
+from moderation.scoring.deadline import DeadlineScorer
 from moderation.settings import Settings
 from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
 
@@ -70,7 +71,7 @@ class CommentService:
         clock: Callable[[], float] = time.time,
     ):
         self._store = store
-        self._scorer = scorer
+        self._scorer = DeadlineScorer(scorer, settings.scoring_deadline_seconds) if scorer else None
         self._settings = settings
         self._thresholds = Thresholds(settings.review_threshold, settings.reject_threshold)
         self._words = WordLists.from_words(settings.banned_words, settings.suspect_words)
@@ -164,9 +165,9 @@ class CommentService:
             hold.append("scoring_unavailable")
         else:
             try:
-                scores = score_text(self._scorer, body)
+                scores = self._scorer.score(body)
             except ScoringError:
-                logger.exception("scoring failed; holding the comment for review")
+                logger.exception("scoring failed or overran; holding the comment for review")
                 hold.append("scoring_unavailable")
         if count_links(body) >= self._settings.max_links:
             hold.append("too_many_links")

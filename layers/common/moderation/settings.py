@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     )
     review_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     reject_threshold: float = Field(default=0.9, ge=0.0, le=1.0)
+    scoring_deadline_seconds: float = Field(
+        default=3.0, gt=0, description="past this, scoring is abandoned and the comment held for review"
+    )
     rate_limit_per_minute: int = Field(default=5, ge=0, description="0 turns the limit off")
     max_links: int = Field(default=2, ge=1)
     duplicate_window_seconds: int = Field(default=600, ge=0)
