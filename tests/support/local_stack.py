@@ -77,7 +77,10 @@ def local_stack(**environment: str) -> Iterator[LocalStackProcess]:
     token = "test-moderator-token"
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        # This checkout's packages first, whatever an editable install elsewhere points at.
+        "PYTHONPATH": os.pathsep.join(
+            str(path) for path in (ROOT, ROOT / "layers" / "common", ROOT / "tools")
+        ),
         "LOCAL_MODERATOR_TOKEN": token,
         "MODERATION_SCORER": "tests.support.scorers:make",
         "RATE_LIMIT_PER_MINUTE": "0",
