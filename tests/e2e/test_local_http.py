@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from moderation_tools.local.template import Template
 
+from tests.support.aws import TEMPLATE
 from tests.support.local_stack import LocalStackProcess, Reply, local_stack
 
 pytestmark = pytest.mark.e2e
@@ -188,6 +190,13 @@ def test_cors_allows_the_local_stacks_own_origin_by_default(stack: LocalStackPro
     reply = preflight(stack, stack.base_url)
 
     # THEN 204 with exactly the template's CorsConfiguration
+    cors = Template.load(TEMPLATE).cors()
+    assert cors is not None
+    assert (cors.allow_methods, cors.allow_headers, cors.max_age) == (
+        ("GET", "POST", "OPTIONS"),
+        ("content-type", "authorization", "idempotency-key"),
+        600,
+    )
     assert reply.status == 204
     assert reply.headers["access-control-allow-origin"] == stack.base_url
     assert reply.headers["access-control-allow-methods"] == "GET,POST,OPTIONS"
