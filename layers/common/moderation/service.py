@@ -27,7 +27,8 @@ from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
 logger = Logger(child=True)
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
-# Each lost race means another of the client's posts was stored, so a full log ends it sooner.
+# Each lost race for the rate log means another post of the client was stored meanwhile; ten
+# in a row is a burst, refused with Retry-After: 1.
 RATE_CLAIM_ATTEMPTS = 10
 
 
@@ -71,7 +72,8 @@ class CommentService:
         clock: Callable[[], float] = time.time,
     ):
         self._store = store
-        self._scorer = DeadlineScorer(scorer, settings.scoring_deadline_seconds) if scorer else None
+        deadline = settings.scoring_deadline_seconds
+        self._scorer = DeadlineScorer(scorer, deadline) if scorer is not None else None
         self._settings = settings
         self._thresholds = Thresholds(settings.review_threshold, settings.reject_threshold)
         self._words = WordLists.from_words(settings.banned_words, settings.suspect_words)
