@@ -20,7 +20,7 @@ from moderation import observability, runtime
 from moderation.errors import NotFound
 from moderation.http import create_resolver, resolve
 from moderation.settings import Settings
-from moderation.static import STATIC_DIR
+from moderation.static import SECURITY_HEADERS, STATIC_DIR
 from pydantic import BaseModel
 
 logger = Logger()
@@ -29,12 +29,6 @@ app = create_resolver()
 
 ASSET_NAME = r"^[a-z0-9_-]{1,64}\.(?:js|css|html)$"
 TYPES = {".js": "application/javascript", ".css": "text/css", ".html": "text/html"}
-# Everything the console loads comes from here; it talks to this API and to Cognito only.
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self' https://*.amazoncognito.com; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
 
 
 class CognitoConfig(BaseModel):
@@ -66,9 +60,7 @@ def _file(name: str, cache_seconds: int) -> Response[str]:
         body=body,
         headers={
             "Cache-Control": f"public, max-age={cache_seconds}" if cache_seconds else "no-cache",
-            "Content-Security-Policy": CSP,
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
+            **SECURITY_HEADERS,
         },
     )
 

@@ -105,3 +105,30 @@ def test_a_tampered_cursor_is_refused_and_never_pages_another_post(
             assert (result.status, result.body["error"]["code"]) == (400, "invalid_cursor")
 
     refused()
+
+
+def _listing(event_name: str, cursors: list[str]) -> dict[str, Any]:
+    event = copy.deepcopy(load_event(event_name))
+    # API Gateway joins a repeated query parameter's values with commas.
+    event["queryStringParameters"] = {"cursor": ",".join(cursors)}
+    event["rawQueryString"] = "&".join(f"cursor={cursor}" for cursor in cursors)
+    return event
+
+
+@pytest.mark.parametrize(
+    ("event_name", "module"),
+    [("list_comments", "list_comments"), ("moderation_queue", "moderation_api")],
+)
+@pytest.mark.parametrize(
+    "cursors",
+    [["A" * 2049], ["A" * 10_000], ["abc.def", "abc.def"], ["a", "b"], [""]],
+    ids=["2049 characters", "10000 characters", "the same one twice", "two", "empty"],
+)
+def test_any_bad_cursor_is_400_invalid_cursor(
+    aws: Any, event_name: str, module: str, cursors: list[str]
+) -> None:
+    # WHEN a listing is asked for with a cursor we could never have made
+    result = invoke_handler(module, _listing(event_name, cursors))
+
+    # THEN 400 invalid_cursor, as for a forged one (not 422)
+    assert (result.status, result.body["error"]["code"]) == (400, "invalid_cursor")

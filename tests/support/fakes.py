@@ -6,6 +6,7 @@ from typing import Any
 
 from moderation.errors import DuplicateComment, StorageUnavailable
 from moderation.models import Status, StoredComment
+from moderation.rate_limit import RateLog, RateRace
 from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
 
 
@@ -24,7 +25,7 @@ class InMemoryStore:
         self.comments: dict[str, StoredComment] = {}
         self.dedupe: dict[tuple[str, str], int] = {}
         self.idempotency: dict[tuple[str, str], tuple[IdempotencyRecord, int]] = {}
-        self.rate: dict[tuple[str, int], int] = {}
+        self.rate: dict[str, RateLog] = {}
         self.fail_writes = False
 
     def create(
@@ -38,6 +39,10 @@ class InMemoryStore:
                 raise IdempotencyRace
         if guards.dedupe_hash and self.dedupe.get((comment.post_id, guards.dedupe_hash), -1) >= now:
             raise DuplicateComment("duplicate")
+        if guards.rate and self.get_rate_log(guards.rate.client_hash).version != guards.rate.expected_version:
+            raise RateRace
+        if guards.rate:
+            self.rate[guards.rate.client_hash] = RateLog(guards.rate.hits, guards.rate.expected_version + 1)
         self.comments[comment.id] = comment
         if guards.dedupe_hash:
             self.dedupe[(comment.post_id, guards.dedupe_hash)] = guards.dedupe_until
@@ -67,9 +72,5 @@ class InMemoryStore:
         found = self.idempotency.get((post_id, key_hash))
         return found[0] if found and found[1] >= now else None
 
-    def hit_rate_limit(self, client_hash: str, window_start: int, window_seconds: int, limit: int) -> bool:
-        hits = self.rate.get((client_hash, window_start), 0)
-        if hits >= limit:
-            return False
-        self.rate[(client_hash, window_start)] = hits + 1
-        return True
+    def get_rate_log(self, client_hash: str) -> RateLog:
+        return self.rate.get(client_hash, RateLog())

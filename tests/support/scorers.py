@@ -1,15 +1,18 @@
 """Scorers for tests: deterministic, so a test can ask for any score it needs.
 
 `ScriptedScorer` reads markers from the text: `[[insult=0.73]]` gives that label that score,
-`[[fail]]` makes it raise. Every other label scores 0.01.
+`[[fail]]` makes it raise, `[[sleep=2.5]]` makes it take that many seconds (a slow or stuck
+model). Every other label scores 0.01.
 """
 
 from __future__ import annotations
 
 import re
+import time
 
 LABELS = ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack")
 _MARKER = re.compile(r"\[\[(\w+)=([0-9.]+)\]\]")
+_SLEEP = re.compile(r"\[\[sleep=([0-9.]+)\]\]")
 
 
 class ScriptedScorer:
@@ -22,6 +25,8 @@ class ScriptedScorer:
         for item in text:
             if "[[fail]]" in item:
                 raise RuntimeError("scorer exploded")
+            for seconds in _SLEEP.findall(item):
+                time.sleep(float(seconds))
             wanted = {label: float(value) for label, value in _MARKER.findall(item)}
             for label in LABELS:
                 results[label].append(wanted.get(label, 0.01))

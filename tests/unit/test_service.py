@@ -163,12 +163,84 @@ def test_rate_limit_counts_per_client_and_says_when_to_retry(store: InMemoryStor
     service = make_service(store, clock, rate_limit_per_minute=2)
     clock.now = 1_800_000_010.0
     service.submit("p1", comment("a"), "1.1.1.1")
+    clock.now += 15
     service.submit("p1", comment("b"), "1.1.1.1")
     service.submit("p1", comment("c"), "2.2.2.2")
     with pytest.raises(RateLimited) as refused:
         service.submit("p1", comment("d"), "1.1.1.1")
-    assert refused.value.retry_after == 50
+    # The first post leaves the last minute 45 s from now; then one more fits.
+    assert refused.value.retry_after == 45
     assert len(store.comments) == 3
+    clock.now += 44.9
+    with pytest.raises(RateLimited) as refused:
+        service.submit("p1", comment("d"), "1.1.1.1")
+    assert refused.value.retry_after == 1
+    clock.now += 0.1
+    service.submit("p1", comment("d"), "1.1.1.1")
+    assert len(store.comments) == 4
+
+
+@pytest.mark.parametrize("start", [1_800_000_058.5, 1_800_000_030.0, 1_800_000_000.0])
+def test_ten_posts_in_three_seconds_with_a_limit_of_five_accept_exactly_five(
+    store: InMemoryStore, clock: Clock, start: float
+) -> None:
+    # GIVEN a limit of 5 a minute and a client posting every 0.3 s, across a minute's edge or not
+    service = make_service(store, clock, rate_limit_per_minute=5)
+    accepted = 0
+    for n in range(10):
+        clock.now = start + n * 0.3
+        # WHEN it posts ten times in three seconds
+        try:
+            service.submit("p1", comment(f"comment {n}"), "1.1.1.1")
+            accepted += 1
+        except RateLimited:
+            pass
+
+    # THEN exactly five are accepted: no second burst at a window's edge
+    assert accepted == 5
+
+
+def test_no_minute_ever_holds_more_than_the_limit(store: InMemoryStore, clock: Clock) -> None:
+    # GIVEN a client that tries to post every 7 seconds for ten minutes (limit 5 a minute)
+    service = make_service(store, clock, rate_limit_per_minute=5)
+    accepted: list[float] = []
+    for n in range(90):
+        clock.now = 1_800_000_000.0 + n * 7
+        try:
+            service.submit("p1", comment(f"comment {n}"), "1.1.1.1")
+            accepted.append(clock.now)
+        except RateLimited as refused:
+            # AND whenever it is refused, Retry-After is when the next post fits
+            retry_at = clock.now + refused.retry_after
+            assert len([t for t in accepted if t > retry_at - 60]) < 5
+            assert len([t for t in accepted if t > retry_at - 1 - 60]) == 5
+
+    # THEN any 60 seconds hold at most five accepted posts, and every slot was used
+    assert all(len([t for t in accepted if start <= t < start + 60]) <= 5 for start in accepted)
+    assert len(accepted) >= 5 * (90 * 7 // 60)
+
+
+def test_refused_requests_use_no_quota(store: InMemoryStore, clock: Clock) -> None:
+    # GIVEN a limit of 2, a published comment and an idempotent one
+    service = make_service(store, clock, rate_limit_per_minute=2)
+    service.submit("p1", comment("first"), "1.1.1.1", idempotency_key="k1")
+
+    # WHEN the client sends duplicates, reuses its key for another text, and hits a storage failure
+    for _ in range(3):
+        with pytest.raises(DuplicateComment):
+            service.submit("p1", comment("first"), "1.1.1.1")
+        with pytest.raises(IdempotencyKeyReused):
+            service.submit("p1", comment("other"), "1.1.1.1", idempotency_key="k1")
+        assert service.submit("p1", comment("first"), "1.1.1.1", idempotency_key="k1").replayed
+    store.fail_writes = True
+    with pytest.raises(StorageUnavailable):
+        service.submit("p1", comment("lost"), "1.1.1.1")
+    store.fail_writes = False
+
+    # THEN its one remaining post still goes through, and only then is it limited
+    service.submit("p1", comment("second"), "1.1.1.1")
+    with pytest.raises(RateLimited):
+        service.submit("p1", comment("third"), "1.1.1.1")
 
 
 def test_rate_limit_zero_turns_it_off(store: InMemoryStore, clock: Clock) -> None:

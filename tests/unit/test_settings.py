@@ -43,3 +43,13 @@ def test_review_above_reject_is_a_configuration_error(monkeypatch: pytest.Monkey
     monkeypatch.setenv("REJECT_THRESHOLD", "0.9")
     with pytest.raises(ValidationError, match="REVIEW_THRESHOLD"):
         Settings()
+
+
+def test_scoring_deadline_defaults_to_three_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SCORING_DEADLINE_SECONDS", raising=False)
+    assert Settings().scoring_deadline_seconds == 3
+    monkeypatch.setenv("SCORING_DEADLINE_SECONDS", "0.5")
+    assert Settings().scoring_deadline_seconds == 0.5
+    monkeypatch.setenv("SCORING_DEADLINE_SECONDS", "0")
+    with pytest.raises(ValidationError, match="scoring_deadline_seconds"):
+        Settings()

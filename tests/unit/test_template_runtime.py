@@ -37,6 +37,7 @@ VARIABLES = {
         "MODEL_DIR",
         "MODEL_S3_URI",
         "STARTER_MODEL_DIR",
+        "SCORING_DEADLINE_SECONDS",
     },
     "ListCommentsFunction": {"TABLE_NAME", "APP_SECRET_ARN", "APP_SECRET"},
     "ModerationFunction": {"TABLE_NAME", "APP_SECRET_ARN", "APP_SECRET", "REJECTED_RETENTION_DAYS"},

@@ -7,7 +7,7 @@ import hmac
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -18,14 +18,18 @@ from moderation.errors import IdempotencyKeyReused, ParentNotFound, RateLimited
 from moderation.ids import MonotonicIds
 from moderation.models import NewComment, PublicComment, Status, StoredComment
 from moderation.policy import Decision, decide, effective_thresholds
-from moderation.scoring.base import Scorer, ScoringError, score_text
+from moderation.rate_limit import RateClaim, RateLog, RateRace, SlidingWindowLimit
+from moderation.scoring.base import Scorer, ScoringError
+from moderation.scoring.deadline import DeadlineScorer
 from moderation.settings import Settings
 from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
 
 logger = Logger(child=True)
 
-RATE_WINDOW_SECONDS = 60
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+# Each lost race for the rate log means another post of the client was stored meanwhile; ten
+# in a row is a burst, refused with Retry-After: 1.
+RATE_CLAIM_ATTEMPTS = 10
 
 
 class CommentStore(Protocol):
@@ -36,9 +40,7 @@ class CommentStore(Protocol):
     ) -> None: ...
     def get(self, comment_id: str) -> StoredComment | None: ...
     def get_idempotency(self, post_id: str, key_hash: str, now: int) -> IdempotencyRecord | None: ...
-    def hit_rate_limit(
-        self, client_hash: str, window_start: int, window_seconds: int, limit: int
-    ) -> bool: ...
+    def get_rate_log(self, client_hash: str) -> RateLog: ...
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ class CommentService:
         clock: Callable[[], float] = time.time,
     ):
         self._store = store
-        self._scorer = scorer
+        deadline = settings.scoring_deadline_seconds
+        self._scorer = DeadlineScorer(scorer, deadline) if scorer is not None else None
         self._settings = settings
         recommended = getattr(scorer, "recommended_thresholds", None)
         self._thresholds = effective_thresholds(
@@ -82,6 +85,8 @@ class CommentService:
         self._secret = secret
         self._clock = clock
         self._ids = MonotonicIds()
+        limit = settings.rate_limit_per_minute
+        self._rate_limit = SlidingWindowLimit(limit) if limit else None
 
     def submit(
         self,
@@ -90,7 +95,8 @@ class CommentService:
         client_ip: str | None,
         idempotency_key: str | None = None,
     ) -> Submission:
-        now = int(self._clock())
+        moment = self._clock()
+        now, now_ms = int(moment), int(moment * 1000)
         fingerprint = _sha256(json.dumps([post_id, request.model_dump(mode="json")], sort_keys=True))
         key_hash = _sha256(idempotency_key) if idempotency_key else None
         if key_hash:
@@ -98,7 +104,8 @@ class CommentService:
             if replay:
                 return replay
         client_hash = self._client_hash(client_ip) if client_ip else None
-        self._check_rate(client_hash, now)
+        # Checked before the work (a limited client costs one read), counted only with the comment.
+        rate = self._claim_rate(client_hash, now_ms)
         parent = self._check_parent(post_id, request.parent_id)
 
         scores, decision = self._score(request.body)
@@ -113,15 +120,23 @@ class CommentService:
             idempotency_hash=key_hash,
             idempotency=IdempotencyRecord(fingerprint, outcome.record()) if key_hash else None,
             idempotency_expires_at=now + IDEMPOTENCY_TTL_SECONDS,
+            rate=rate,
         )
-        try:
-            self._store.create(comment, guards, now, parent)
-        except IdempotencyRace:
-            # A concurrent request with the same key won; answer as it did.
-            replay = self._replay(post_id, key_hash or "", fingerprint, now)
-            if replay:
-                return replay
-            raise
+        for _ in range(RATE_CLAIM_ATTEMPTS):
+            try:
+                self._store.create(comment, guards, now, parent)
+                break
+            except IdempotencyRace:
+                # A concurrent request with the same key won; answer as it did.
+                replay = self._replay(post_id, key_hash or "", fingerprint, now)
+                if replay:
+                    return replay
+                raise
+            except RateRace:
+                # Another post of this client was stored meanwhile: claim again from its log.
+                guards = replace(guards, rate=self._claim_rate(client_hash, now_ms))
+        else:
+            raise RateLimited(retry_after=1)
         logger.info("comment stored", extra={"comment_id": comment.id, "status": comment.status})
         return outcome
 
@@ -135,13 +150,11 @@ class CommentService:
             )
         return Submission.replay(record.outcome)
 
-    def _check_rate(self, client_hash: str | None, now: int) -> None:
-        limit = self._settings.rate_limit_per_minute
-        if not limit or not client_hash:
-            return
-        window_start = now - now % RATE_WINDOW_SECONDS
-        if not self._store.hit_rate_limit(client_hash, window_start, RATE_WINDOW_SECONDS, limit):
-            raise RateLimited(retry_after=max(1, window_start + RATE_WINDOW_SECONDS - now))
+    def _claim_rate(self, client_hash: str | None, now_ms: int) -> RateClaim | None:
+        """The rate log to store with the comment, or RateLimited; None when there is no limit."""
+        if self._rate_limit is None or not client_hash:
+            return None
+        return self._rate_limit.claim(client_hash, self._store.get_rate_log(client_hash), now_ms)
 
     def _check_parent(self, post_id: str, parent_id: str | None) -> StoredComment | None:
         if parent_id is None:
@@ -163,9 +176,9 @@ class CommentService:
             hold.append("scoring_unavailable")
         else:
             try:
-                scores = score_text(self._scorer, body)
+                scores = self._scorer.score(body)
             except ScoringError:
-                logger.exception("scoring failed; holding the comment for review")
+                logger.exception("scoring failed or overran; holding the comment for review")
                 hold.append("scoring_unavailable")
         if count_links(body) >= self._settings.max_links:
             hold.append("too_many_links")

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # else the default (see policy.effective_thresholds).
     review_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     reject_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    scoring_deadline_seconds: float = Field(
+        default=3.0, gt=0, description="past this, scoring is abandoned and the comment held for review"
+    )
     rate_limit_per_minute: int = Field(default=5, ge=0, description="0 turns the limit off")
     max_links: int = Field(default=2, ge=1)
     duplicate_window_seconds: int = Field(default=600, ge=0)

@@ -13,12 +13,14 @@ import importlib
 import json
 import mimetypes
 import os
+import re
 import secrets
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,7 +30,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from moderation_tools.errors import ToolError
 from moderation_tools.local import DEMO_DIR
-from moderation_tools.local.template import Route, Template, create_tables
+from moderation_tools.local.template import Cors, Route, Template, create_tables
 from moderation_tools.model import STARTER_DIR
 
 # The demo blog page is the local stack's own; everything else, the console included, is the API's.
@@ -36,6 +38,12 @@ DEMO_PAGE = "index.html"
 # Far above the API's own 16 KiB limit: the handler must be the one to refuse, as in AWS.
 MAX_BODY_BYTES = 1024 * 1024
 LOCAL_MODERATOR = "local-moderator"
+# A client that stops sending its body mid-way is answered 400 after this, not waited on forever.
+BODY_READ_TIMEOUT_SECONDS = 2.0
+# An idle keep-alive connection is closed after this, so it doesn't hold a thread forever.
+IDLE_TIMEOUT_SECONDS = 60.0
+# Pages the local stack serves itself (GET and HEAD); everything else is the template's API.
+PAGE_METHODS = ("GET", "HEAD")
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -64,8 +72,9 @@ class LocalStack:
         self.template = Template.load(template_path)
         self.moderator_token = moderator_token
         self.routes = self.template.routes()
-        # One invocation at a time, as one warm Lambda container would run them.
-        self._lock = threading.Lock()
+        # One invocation at a time per function, as one warm Lambda container runs them: a slow
+        # submission never holds the read path, which is another function.
+        self._locks = {route.function: threading.Lock() for route in self.routes}
         self._handlers: dict[str, Handler] = {}
 
     def start(self) -> None:
@@ -74,6 +83,7 @@ class LocalStack:
         import boto3
         from moto import mock_aws
 
+        _one_aws_call_at_a_time()
         self._moto = mock_aws()
         self._moto.start()
         create_tables(self.template, boto3.client("dynamodb"))
@@ -102,11 +112,18 @@ class LocalStack:
         merged: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
         return merged
 
+    def allowed_methods(self, raw_path: str) -> set[str]:
+        """The methods the template routes for this path (with HEAD wherever GET is)."""
+        methods = {route.method for route in self.routes if route.pattern.fullmatch(raw_path)}
+        return methods | {"HEAD"} if "GET" in methods else methods
+
     def invoke(
         self, method: str, raw_path: str, query: str, headers: dict[str, str], body: bytes, source_ip: str
     ) -> tuple[int, dict[str, str], bytes]:
+        # HEAD is GET without the body, which the HTTP layer drops.
+        routed = "GET" if method == "HEAD" else method
         for route in self.routes:
-            params = route.match(method, raw_path)
+            params = route.match(routed, raw_path)
             if params is None:
                 continue
             claims = None
@@ -114,11 +131,11 @@ class LocalStack:
                 claims = self._authorize(headers.get("authorization", ""))
                 if claims is None:
                     return _json_error(401, "unauthorized", "Sign in: send Authorization: Bearer <token>.")
-            event = _event(route, method, raw_path, query, headers, body, source_ip, params, claims)
+            event = _event(route, routed, raw_path, query, headers, body, source_ip, params, claims)
             context = LambdaContext(
                 route.function, event["requestContext"]["requestId"], deadline=time.monotonic() + 10
             )
-            with self._lock:
+            with self._locks[route.function]:
                 response = self._handlers[route.function](event, context)
             return _http_response(response)
         return _json_error(404, "not_found", "No such route.")
@@ -143,6 +160,24 @@ def _use_fake_aws_credentials() -> None:
     os.environ.pop("AWS_PROFILE", None)
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+
+
+def _one_aws_call_at_a_time() -> None:
+    """moto's in-memory backend is not thread-safe (a query can see a transaction half-copied);
+    with one lock per function, calls from two functions can overlap, so serialize moto itself."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    process = BotocoreStubber.process_request
+    if getattr(process, "serialized", False):
+        return
+    lock = threading.Lock()
+
+    def serialized(self: BotocoreStubber, request: Any) -> Any:
+        with lock:
+            return process(self, request)
+
+    serialized.serialized = True  # type: ignore[attr-defined]
+    BotocoreStubber.process_request = serialized  # type: ignore[method-assign]
 
 
 def _import_handler(route: Route) -> Handler:
@@ -224,61 +259,179 @@ def _json_error(status: int, code: str, message: str) -> tuple[int, dict[str, st
     return status, {"Content-Type": "application/json"}, body
 
 
+class BadFraming(Exception):
+    """The request's body cannot be delimited: answered 400 and the connection closed."""
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CorsPolicy:
+    """The template's CorsConfiguration with this stack's origins, answered as API Gateway does."""
+
+    config: Cors
+    origins: frozenset[str]
+
+    def allows(self, origin: str | None) -> bool:
+        return bool(origin) and ("*" in self.origins or origin in self.origins)
+
+    def response_headers(self, origin: str | None) -> dict[str, str]:
+        if not self.allows(origin):
+            return {}
+        headers = {
+            "Access-Control-Allow-Origin": "*" if "*" in self.origins else str(origin),
+            "Vary": "Origin",
+        }
+        if self.config.expose_headers:
+            headers["Access-Control-Expose-Headers"] = ",".join(self.config.expose_headers)
+        if self.config.allow_credentials:
+            headers["Access-Control-Allow-Credentials"] = "true"
+        return headers
+
+    def preflight_headers(self, origin: str | None) -> dict[str, str]:
+        headers = self.response_headers(origin)
+        if not headers:
+            return {}
+        headers["Access-Control-Allow-Methods"] = ",".join(self.config.allow_methods)
+        headers["Access-Control-Allow-Headers"] = ",".join(self.config.allow_headers)
+        if self.config.max_age is not None:
+            headers["Access-Control-Max-Age"] = str(self.config.max_age)
+        return headers
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     stack: LocalStack
+    cors: CorsPolicy | None
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT_SECONDS
 
-    def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        if path == "/":
-            self._send_file(DEMO_DIR / DEMO_PAGE)
-        elif path.startswith("/demo/"):
-            self._send_file(DEMO_DIR / Path(path).name)
-        elif path == "/openapi.json":
-            self._send(200, {"Content-Type": "application/json"}, json.dumps(self.stack.openapi()).encode())
-        else:
-            self._api()
+    def __getattr__(self, name: str) -> Any:
+        # Every method, however unusual, reaches the router: 405 with Allow where the path exists.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
 
-    def do_POST(self) -> None:
-        self._api()
-
-    def do_PUT(self) -> None:
-        self._api()
-
-    def do_DELETE(self) -> None:
-        self._api()
-
-    def do_PATCH(self) -> None:
-        self._api()
-
-    def _api(self) -> None:
+    def _dispatch(self) -> None:
         started = time.perf_counter()
         parts = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            self._send(*_json_error(413, "payload_too_large", "The request body is far too large."))
+        try:
+            body = self._read_body()
+        except BadFraming as refused:
             self.close_connection = True
+            self._send(*_json_error(400, "bad_request", str(refused)))
             return
-        body = self.rfile.read(length) if length else b""
-        headers: dict[str, str] = {}
-        for name, value in self.headers.items():
-            key = name.lower()
-            headers[key] = f"{headers[key]},{value}" if key in headers else value
-        status, response_headers, data = self.stack.invoke(
-            self.command, parts.path, parts.query, headers, body, self.client_address[0]
-        )
-        self._send(status, response_headers, data)
+        except BodyTooLarge:
+            self.close_connection = True
+            self._send(*_json_error(413, "payload_too_large", "The request body is far too large."))
+            return
+        status, headers, data = self._respond(parts.path, parts.query, body)
+        origin = self.headers.get("Origin")
+        if self.cors is not None and self.command != "OPTIONS":
+            headers = {**headers, **self.cors.response_headers(origin)}
+        self._send(status, headers, data)
         elapsed = (time.perf_counter() - started) * 1000
         sys.stderr.write(f"{self.command} {self.path} -> {status} ({elapsed:.0f} ms)\n")
 
-    def _send_file(self, path: Path) -> None:
-        if not path.is_file():
-            self._send(*_json_error(404, "not_found", "No such page."))
-            return
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if content_type == "text/javascript":
-            content_type = "application/javascript"
-        self._send(200, {"Content-Type": f"{content_type}; charset=utf-8"}, path.read_bytes())
+    def _respond(self, path: str, query: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        page = _page(path)
+        allowed = (
+            set(PAGE_METHODS)
+            if page is not None or path == "/openapi.json"
+            else self.stack.allowed_methods(path)
+        )
+        if not allowed:
+            return _json_error(404, "not_found", "No such route.")
+        if self.command == "OPTIONS" and self.cors is not None:
+            # The preflight is API Gateway's to answer, from the CorsConfiguration, for every route.
+            return 204, self.cors.preflight_headers(self.headers.get("Origin")), b""
+        if self.command not in allowed:
+            status, headers, data = _json_error(
+                405, "method_not_allowed", f"{self.command} is not allowed here."
+            )
+            return status, {**headers, "Allow": ", ".join(sorted(allowed | {"OPTIONS"}))}, data
+        if page is not None:
+            return _file(page)
+        if path == "/openapi.json":
+            return 200, {"Content-Type": "application/json"}, json.dumps(self.stack.openapi()).encode()
+        received: dict[str, str] = {}
+        for name, value in self.headers.items():
+            key = name.lower()
+            received[key] = f"{received[key]},{value}" if key in received else value
+        # The handler sees the body as API Gateway passes it: whole, however it was framed.
+        received.pop("transfer-encoding", None)
+        if body:
+            received["content-length"] = str(len(body))
+        return self.stack.invoke(self.command, path, query, received, body, self.client_address[0])
+
+    def _read_body(self) -> bytes:
+        codings = self.headers.get_all("Transfer-Encoding") or []
+        lengths = self.headers.get_all("Content-Length") or []
+        if codings:
+            # Both framings at once is how requests are smuggled past a proxy: refuse it.
+            if lengths:
+                raise BadFraming("Send either Content-Length or Transfer-Encoding, not both.")
+            if ",".join(codings).strip().lower() != "chunked":
+                raise BadFraming("The only transfer coding accepted is chunked.")
+            with self._body_timeout():
+                return self._read_chunks()
+        if not lengths:
+            return b""
+        if len(lengths) != 1 or not re.fullmatch(r"[0-9]{1,12}", lengths[0].strip()):
+            raise BadFraming("Content-Length must be one non-negative number.")
+        length = int(lengths[0])
+        if length > MAX_BODY_BYTES:
+            raise BodyTooLarge
+        with self._body_timeout():
+            return self._read_exactly(length)
+
+    def _read_chunks(self) -> bytes:
+        body = bytearray()
+        while True:
+            line = self.rfile.readline(1024)
+            size_text = line.split(b";", 1)[0].strip()
+            if not line.endswith(b"\n") or not re.fullmatch(rb"[0-9A-Fa-f]{1,8}", size_text):
+                raise BadFraming("The chunked body is malformed.")
+            size = int(size_text, 16)
+            if size == 0:
+                break
+            if len(body) + size > MAX_BODY_BYTES:
+                raise BodyTooLarge
+            body += self._read_exactly(size)
+            if self.rfile.readline(3) not in (b"\r\n", b"\n"):
+                raise BadFraming("The chunked body is malformed.")
+        # Trailer fields, if any, up to the blank line that ends the message.
+        for _ in range(100):
+            line = self.rfile.readline(8192)
+            if line in (b"\r\n", b"\n"):
+                return bytes(body)
+            if not line.endswith(b"\n"):
+                break
+        raise BadFraming("The chunked body is malformed.")
+
+    def _read_exactly(self, length: int) -> bytes:
+        data = self.rfile.read(length) if length else b""
+        if len(data) < length:
+            raise BadFraming("The request body ended before its Content-Length.")
+        return data
+
+    @contextmanager
+    def _body_timeout(self) -> Iterator[None]:
+        self.connection.settimeout(BODY_READ_TIMEOUT_SECONDS)
+        try:
+            yield
+        except TimeoutError as error:
+            raise BadFraming("The request body ended before its Content-Length.") from error
+        finally:
+            self.connection.settimeout(self.timeout)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:  # noqa: ARG002
+        """The HTTP parser's own refusals (bad request line, headers too long, ...) in the envelope."""
+        self.close_connection = True
+        phrase = HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "Error"
+        error_code = re.sub(r"\W+", "_", phrase.lower()).strip("_")
+        self._send(*_json_error(code, error_code, message or phrase))
 
     def _send(self, status: int, headers: dict[str, str], data: bytes) -> None:
         self.send_response(
@@ -287,25 +440,67 @@ class _RequestHandler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             if name.lower() not in ("content-length", "connection"):
                 self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
+        if status not in (204, 304):
+            self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD" and status not in (204, 304):
+            self.wfile.write(data)
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Requests are logged once, with their outcome, in _api."""
+        """Requests are logged once, with their outcome, in _dispatch."""
+
+
+def _page(path: str) -> Path | None:
+    """The local stack's own page at `path`: the demo blog page and its assets."""
+    if path == "/":
+        return DEMO_DIR / DEMO_PAGE
+    if path.startswith("/demo/") and re.fullmatch(
+        r"[a-z0-9_-]{1,64}\.(?:html|js|css)", path[len("/demo/") :]
+    ):
+        return DEMO_DIR / path[len("/demo/") :]
+    return None
+
+
+def _file(path: Path) -> tuple[int, dict[str, str], bytes]:
+    from moderation.static import SECURITY_HEADERS
+
+    if not path.is_file():
+        return _json_error(404, "not_found", "No such page.")
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if content_type == "text/javascript":
+        content_type = "application/javascript"
+    headers = {
+        "Content-Type": f"{content_type}; charset=utf-8",
+        "Cache-Control": "no-cache",
+        **SECURITY_HEADERS,
+    }
+    return 200, headers, path.read_bytes()
+
+
+def cors_policy(template: Template, own_origin: str) -> CorsPolicy | None:
+    """The template's CORS with ALLOWED_ORIGINS (comma-separated), by default this stack's origin."""
+    config = template.cors()
+    if config is None:
+        return None
+    configured = os.environ.get("ALLOWED_ORIGINS", "")
+    origins = {origin.strip().rstrip("/") for origin in configured.split(",") if origin.strip()}
+    return CorsPolicy(config, frozenset(origins or {own_origin}))
 
 
 def serve(port: int, template_path: Path, moderator_token: str | None = None) -> None:
     """Serve until interrupted; print what a developer needs to start."""
     token = moderator_token or secrets.token_urlsafe(24)
     stack = LocalStack(template_path, token)
-    handler_class = type("RequestHandler", (_RequestHandler,), {"stack": stack})
+    handler_class: type[_RequestHandler] = type("RequestHandler", (_RequestHandler,), {"stack": stack})
     server = _listen(port, handler_class)
     stack.start()
     from moderation import runtime
 
     _, scoring = runtime.scoring()
     base = f"http://127.0.0.1:{server.server_address[1]}"
+    handler_class.cors = cors_policy(stack.template, base)
     banner = [
         f"Comment moderation running on {base}  (Ctrl-C to stop)",
         f"  demo page:         {base}/",

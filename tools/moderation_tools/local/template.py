@@ -28,6 +28,17 @@ class Route:
 
 
 @dataclass(frozen=True)
+class Cors:
+    """The HTTP API's CorsConfiguration; its origins come from a parameter, set per deployment."""
+
+    allow_methods: tuple[str, ...] = ()
+    allow_headers: tuple[str, ...] = ()
+    expose_headers: tuple[str, ...] = ()
+    max_age: int | None = None
+    allow_credentials: bool = False
+
+
+@dataclass(frozen=True)
 class Template:
     root: Path
     document: dict[str, Any]
@@ -68,6 +79,22 @@ class Template:
                     )
                 )
         return routes
+
+    def cors(self) -> Cors | None:
+        """The CorsConfiguration of the template's HTTP API, if it has one."""
+        for resource in self.resources.values():
+            if resource.get("Type") != "AWS::Serverless::HttpApi":
+                continue
+            config = resource["Properties"].get("CorsConfiguration")
+            if config:
+                return Cors(
+                    allow_methods=tuple(config.get("AllowMethods", ())),
+                    allow_headers=tuple(config.get("AllowHeaders", ())),
+                    expose_headers=tuple(config.get("ExposeHeaders", ())),
+                    max_age=config.get("MaxAge"),
+                    allow_credentials=bool(config.get("AllowCredentials", False)),
+                )
+        return None
 
     def tables(self) -> dict[str, dict[str, Any]]:
         return {

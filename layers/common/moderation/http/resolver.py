@@ -1,9 +1,8 @@
 """The resolver every function uses: domain errors and Powertools' own failures in the contract's
-envelope, and request limits checked before anything parses the body."""
+envelope, and every request body checked once, before Powertools or a use case sees it."""
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -18,11 +17,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from moderation.errors import DomainError
+from moderation.http.bodies import BodyRefused, json_object_body
 from moderation.http.errors import http_error
 
 logger = Logger(child=True)
-
-MAX_REQUEST_BYTES = 16 * 1024
 
 
 def error_body(code: str, message: str, details: object | None = None) -> dict[str, Any]:
@@ -69,6 +67,9 @@ def create_resolver(metrics: Metrics | None = None) -> APIGatewayHttpResolver:
             return error_response(
                 400, "invalid_post_id", "post_id must be 1–128 characters of A-Z a-z 0-9 . _ -"
             )
+        if any(tuple(problem.get("loc", ()))[:2] == ("query", "cursor") for problem in problems):
+            # Too long, empty or given twice: no cursor we made looks like that.
+            return error_response(400, "invalid_cursor", "The cursor is malformed; start again without one.")
         details = [
             {
                 "field": ".".join(str(part) for part in problem.get("loc", ())[1:]) or "body",
@@ -97,27 +98,31 @@ def create_resolver(metrics: Metrics | None = None) -> APIGatewayHttpResolver:
 
 
 def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Refuse oversized and undecodable bodies before anything parses them, then route."""
-    body = event.get("body") or ""
-    # A base64 body is a third larger than the bytes it carries.
-    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode())
-    if size > MAX_REQUEST_BYTES:
-        message = f"The request body must be at most {MAX_REQUEST_BYTES} bytes."
-        return _raw_error(413, "payload_too_large", message)
-    if event.get("isBase64Encoded") and body:
-        # API Gateway base64-encodes bodies that are not text; Powertools would fail decoding
-        # non-UTF-8 bytes (a 500), and JSON is UTF-8, so such a body is simply not JSON.
+    """Refuse a body that is not JSON, too large, or not one JSON object before anything acts on
+    it, then route with the body as checked."""
+    if event.get("requestContext", {}).get("http", {}).get("method") == "POST":
         try:
-            base64.b64decode(body).decode()
-        except ValueError:
-            return _raw_error(400, "invalid_json", "The request body is not valid JSON.")
+            event = _with_checked_body(event)
+        except BodyRefused as refused:
+            return _raw_error(refused.status_code, refused.code, refused.message, refused.details)
     return app.resolve(event, context)
 
 
-def _raw_error(status_code: int, code: str, message: str) -> dict[str, Any]:
+def _with_checked_body(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with its body parsed, checked and written back as plain JSON, which is all
+    Powertools will then see (it would otherwise accept forms, unwrap arrays, fail on surrogates)."""
+    headers = {str(name).lower(): value for name, value in (event.get("headers") or {}).items()}
+    body = json_object_body(
+        headers.get("content-type"), event.get("body"), bool(event.get("isBase64Encoded"))
+    )
+    headers["content-type"] = content_types.APPLICATION_JSON
+    return {**event, "headers": headers, "body": json.dumps(body), "isBase64Encoded": False}
+
+
+def _raw_error(status_code: int, code: str, message: str, details: object | None = None) -> dict[str, Any]:
     return {
         "statusCode": status_code,
         "headers": {"Content-Type": content_types.APPLICATION_JSON},
-        "body": json.dumps(error_body(code, message)),
+        "body": json.dumps(error_body(code, message, details)),
         "isBase64Encoded": False,
     }

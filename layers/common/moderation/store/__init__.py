@@ -8,7 +8,7 @@ One table holds comments and the small records that protect them:
 | status counters | COUNTS#ALL / COUNTS#POST#<post_id> | SHARD#<n>     | counters    |
 | duplicate guard | DEDUPE#<post_id>#<hash>            | DEDUPE        | guards      |
 | idempotency key | IDEMPOTENCY#<post_id>#<key hash>   | IDEMPOTENCY   | guards      |
-| rate window     | RATE#<client hash>#<window>        | RATE          | guards      |
+| rate log        | RATE#<client hash>                 | RATE          | guards      |
 | expiry marker   | EXPIRED#<comment id>               | EXPIRED       | decisions   |
 
 Published comments also carry `thread` (`<post_id>#<parent_id or ->`), the key of the sparse

@@ -7,6 +7,7 @@ from typing import Any
 
 from moderation.errors import DuplicateComment, ParentNotFound, StorageUnavailable
 from moderation.models import Status, StoredComment
+from moderation.rate_limit import RateRace
 from moderation.store.counters import counter_updates
 from moderation.store.guards import CreateGuards, IdempotencyRace, guard_puts
 from moderation.store.paging import Page, query_page
@@ -48,6 +49,8 @@ class Comments(StorePart):
                 raise IdempotencyRace from cancelled
             if any(pk.startswith("DEDUPE#") for pk in failed):
                 raise DuplicateComment("You already posted this comment here a moment ago.") from cancelled
+            if any(pk.startswith("RATE#") for pk in failed):
+                raise RateRace from cancelled
             if parent is None or comment_key(parent.id)["pk"] not in failed:
                 # A transaction conflict or a vanishingly unlikely id clash: safe to retry.
                 raise StorageUnavailable() from cancelled

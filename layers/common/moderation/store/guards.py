@@ -6,10 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from moderation.rate_limit import RateClaim, RateLog
 from moderation.store.part import StorePart
-from moderation.store.table import TableAccess, is_condition_failure, storage_errors
+from moderation.store.table import TableAccess, storage_errors
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,7 @@ class CreateGuards:
     idempotency_hash: str | None
     idempotency: IdempotencyRecord | None
     idempotency_expires_at: int
+    rate: RateClaim | None = None
 
 
 class IdempotencyRace(Exception):
@@ -37,6 +37,10 @@ class IdempotencyRace(Exception):
 
 def idempotency_pk(post_id: str, key_hash: str) -> str:
     return f"IDEMPOTENCY#{post_id}#{key_hash}"
+
+
+def rate_key(client_hash: str) -> dict[str, str]:
+    return {"pk": f"RATE#{client_hash}", "sk": "RATE"}
 
 
 def guard_puts(
@@ -80,7 +84,28 @@ def guard_puts(
                 }
             }
         )
+    if guards.rate:
+        items.append(_rate_put(db, guards.rate))
     return items
+
+
+def _rate_put(db: TableAccess, claim: RateClaim) -> dict[str, Any]:
+    """The client's new rate log, written only if no other post changed it since it was read."""
+    put: dict[str, Any] = {
+        "TableName": db.name,
+        "Item": {
+            **rate_key(claim.client_hash),
+            "hits": list(claim.hits),
+            "version": claim.expected_version + 1,
+            "expires_at": claim.expires_at,
+        },
+    }
+    if claim.expected_version:
+        put["ConditionExpression"] = "version = :read"
+        put["ExpressionAttributeValues"] = {":read": claim.expected_version}
+    else:
+        put["ConditionExpression"] = "attribute_not_exists(pk)"
+    return {"Put": put}
 
 
 class Guards(StorePart):
@@ -95,22 +120,14 @@ class Guards(StorePart):
             fingerprint=str(item["fingerprint"]), outcome=json.loads(str(item["outcome"]))
         )
 
-    def hit_rate_limit(self, client_hash: str, window_start: int, window_seconds: int, limit: int) -> bool:
-        """Count one hit in the client's window; False once the window already holds `limit` hits."""
+    def get_rate_log(self, client_hash: str) -> RateLog:
+        """The client's accepted posts as last stored (an empty log for a new client)."""
         with storage_errors():
-            try:
-                self._db.table.update_item(
-                    Key={"pk": f"RATE#{client_hash}#{window_start}", "sk": "RATE"},
-                    UpdateExpression="ADD hits :one SET expires_at = :expires",
-                    ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
-                    ExpressionAttributeValues={
-                        ":one": 1,
-                        ":limit": limit,
-                        ":expires": window_start + 2 * window_seconds,
-                    },
-                )
-            except ClientError as error:
-                if is_condition_failure(error):
-                    return False
-                raise
-        return True
+            item = self._db.table.get_item(Key=rate_key(client_hash), ConsistentRead=True).get("Item")
+        if not item:
+            return RateLog()
+        hits = item.get("hits", [])
+        return RateLog(
+            hits=tuple(int(hit) for hit in hits),  # type: ignore[union-attr]
+            version=int(item["version"]),  # type: ignore[arg-type]
+        )
