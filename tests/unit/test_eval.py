@@ -205,7 +205,7 @@ def test_cli_with_a_missing_model_dir_says_so_without_a_traceback(tmp_path: Path
     )
 
     assert result.returncode == 1
-    assert "moderation eval: no scorer to evaluate" in result.stderr
+    assert "moderation eval: no model in" in result.stderr
     assert str(tmp_path / "nowhere") in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stdout == ""
@@ -244,4 +244,4 @@ def test_cli_with_an_unimportable_scorer_factory_is_a_clear_error(
     monkeypatch.setenv("MODERATION_SCORER", "no_such_module:make")
 
     assert main(["eval"]) == 1
-    assert "cannot load the scorer MODERATION_SCORER=no_such_module:make" in capsys.readouterr().err
+    assert "MODERATION_SCORER='no_such_module:make' could not be loaded" in capsys.readouterr().err

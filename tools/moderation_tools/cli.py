@@ -147,11 +147,15 @@ def _eval(args: argparse.Namespace) -> int:
     # The service logs a failed model load with its traceback for CloudWatch; here the one-line
     # error below says the same, so Python's last-resort handler must not print it.
     logging.getLogger().addHandler(logging.NullHandler())
-    # A directory named on the command line must hold a model: no silent fallback to the starter.
-    if args.model_dir is not None and not (args.model_dir / MANIFEST_NAME).is_file():
-        return _fail(f"no model in {args.model_dir} (no {MANIFEST_NAME}); export one with `make model`")
     try:
         settings = Settings(**({"model_dir": args.model_dir} if args.model_dir else {}))
+        # A directory named on the command line must hold a model: no silent fallback to the starter.
+        if (
+            args.model_dir
+            and not settings.moderation_scorer
+            and not (args.model_dir / MANIFEST_NAME).is_file()
+        ):
+            return _fail(f"no model in {args.model_dir} (no {MANIFEST_NAME}); export one with `make model`")
         evaluation = run_eval(settings, args.eval_set or DEFAULT_EVAL_SET)
     except ValidationError as error:
         return _fail(f"bad settings: {error}")
