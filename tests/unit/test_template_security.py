@@ -294,7 +294,7 @@ def alarms_on(namespace: str, metric: str, dimension: dict[str, Any]) -> list[di
 
 
 def notifies_the_alarm_topic(alarm: dict[str, Any]) -> bool:
-    return alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    return bool(alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}])
 
 
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
@@ -340,7 +340,9 @@ def test_the_oldest_pending_comment_alarms_past_the_configured_minutes() -> None
 
 def test_the_pending_age_is_published_often_enough_for_the_alarm_period() -> None:
     (schedule,) = FUNCTIONS["PendingAgeFunction"]["Properties"]["Events"].values()
-    minutes = int(re.fullmatch(r"rate\((\d+) minutes?\)", schedule["Properties"]["Schedule"]).group(1))
+    rate = re.fullmatch(r"rate\((\d+) minutes?\)", schedule["Properties"]["Schedule"])
+    assert rate, schedule["Properties"]["Schedule"]
+    minutes = int(rate.group(1))
     period = ALARMS["OldestPendingAlarm"]["Metrics"][0]["MetricStat"]["Period"]
     assert schedule["Type"] == "Schedule"
     assert period >= 2 * minutes * 60, "a period must hold two publications, or one late run is an alarm"

@@ -56,6 +56,20 @@ class Comments(StorePart):
         """One page of all comments in one status, oldest first."""
         return self._page(BY_STATUS_INDEX, "status", status, limit, start_key)
 
+    def oldest(self, status: Status) -> StoredComment | None:
+        """The oldest comment in one status: one Query for one item, whatever the queue's length."""
+        with storage_errors():
+            response = self._db.table.query(
+                IndexName=BY_STATUS_INDEX,
+                KeyConditionExpression="#k = :v",
+                ExpressionAttributeNames={"#k": "status"},
+                ExpressionAttributeValues={":v": status},
+                ScanIndexForward=True,
+                Limit=1,
+            )
+        items = response.get("Items", [])
+        return comment_from_item(items[0]) if items else None
+
     def _page(
         self, index: str, key_name: str, key_value: str, limit: int, start_key: dict[str, Any] | None
     ) -> Page:
