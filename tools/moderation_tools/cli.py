@@ -1,4 +1,5 @@
-"""The `moderation` command: serve the local stack, export a model, score comments."""
+"""The `moderation` command: serve the local stack, export a model, score comments, replay the
+stream batches a deployed stack set aside."""
 
 from __future__ import annotations
 
@@ -41,6 +42,22 @@ def _score(args: argparse.Namespace) -> int:
     )
 
 
+def _stream_replay(args: argparse.Namespace) -> int:
+    import boto3
+
+    from moderation_tools.ops.stream_replay import lambda_invoker, replay_failures
+
+    report = replay_failures(
+        args.queue_url,
+        boto3.client("sqs"),
+        boto3.client("dynamodbstreams"),
+        lambda_invoker(boto3.client("lambda"), args.function),
+    )
+    print(report.summary())
+    # Whatever was not replayed stays in the queue (and its alarm stays on).
+    return 0 if not (report.still_failing or report.gone or report.unreadable) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="moderation", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -64,6 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     score = commands.add_parser("score", help="score one comment per line of standard input")
     score.add_argument("--model-dir", type=Path, default=Path(os.environ.get("MODEL_DIR", "model")))
     score.set_defaults(run=_score)
+
+    stream = commands.add_parser("stream", help="the table's stream in a deployed stack").add_subparsers(
+        dest="stream_command", required=True
+    )
+    replay = stream.add_parser(
+        "replay", help="re-fetch the batches in StreamFailuresQueue and invoke the consumer with them"
+    )
+    replay.add_argument("--queue-url", required=True, help="the stack's StreamFailuresQueueUrl output")
+    replay.add_argument("--function", required=True, help="the deployed CountExpiredFunction's name")
+    replay.set_defaults(run=_stream_replay)
     return parser
 
 
