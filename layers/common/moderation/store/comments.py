@@ -48,14 +48,6 @@ class Comments(StorePart):
             item = self._db.table.get_item(Key=comment_key(comment_id), ConsistentRead=True).get("Item")
         return comment_from_item(item) if item else None
 
-    def list_post(self, post_id: str, status: Status, limit: int, start_key: dict[str, Any] | None) -> Page:
-        """One page of a post's comments in one status, oldest first."""
-        return self._page(BY_POST_STATUS_INDEX, "post_status", f"{post_id}#{status}", limit, start_key)
-
-    def list_status(self, status: Status, limit: int, start_key: dict[str, Any] | None) -> Page:
-        """One page of all comments in one status, oldest first."""
-        return self._page(BY_STATUS_INDEX, "status", status, limit, start_key)
-
     def oldest(self, status: Status) -> StoredComment | None:
         """The oldest comment in one status: one Query for one item, whatever the queue's length."""
         with storage_errors():
@@ -69,6 +61,14 @@ class Comments(StorePart):
             )
         items = response.get("Items", [])
         return comment_from_item(items[0]) if items else None
+
+    def list_post(self, post_id: str, status: Status, limit: int, start_key: dict[str, Any] | None) -> Page:
+        """One page of a post's comments in one status, oldest first."""
+        return self._page(BY_POST_STATUS_INDEX, "post_status", f"{post_id}#{status}", limit, start_key)
+
+    def list_status(self, status: Status, limit: int, start_key: dict[str, Any] | None) -> Page:
+        """One page of all comments in one status, oldest first."""
+        return self._page(BY_STATUS_INDEX, "status", status, limit, start_key)
 
     def _page(
         self, index: str, key_name: str, key_value: str, limit: int, start_key: dict[str, Any] | None
