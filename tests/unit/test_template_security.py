@@ -357,3 +357,15 @@ def test_alarms_reach_an_e_mail_only_when_one_is_given() -> None:
         "Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]
     }
     assert all(notifies_the_alarm_topic(alarm) for alarm in ALARMS.values())
+
+
+def test_every_checkov_skip_in_the_template_says_why() -> None:
+    skips = [
+        (name, skip)
+        for name, resource in RESOURCES.items()
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    ]
+    assert skips, "no checkov skips found: the Metadata layout changed"
+    for name, skip in skips:
+        assert re.fullmatch(r"CKV2?_AWS_\d+", skip["id"]), f"{name}: {skip}"
+        assert len(skip.get("comment", "").split()) >= 5, f"{name}: {skip['id']} has no reason"
