@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := .sam-venv
+# checkov in a venv of its own: it pins boto3 1.35 and networkx 2.6, which would break aws-sam-cli's.
+CHECKOV_VENV := .checkov-venv
+CHECKOV_VERSION := 3.3.30
 PORT ?= 3000
 MODEL_DIR ?= model
 # sam build needs the Lambda runtime's Python (3.12) on PATH; pyenv provides it on our machines.
@@ -37,6 +40,12 @@ $(SAM_VENV)/.installed:
 	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
 	$(SAM_VENV)/bin/pip install --quiet 'aws-sam-cli>=1.130' 'cfn-lint>=1.20' 'aws-sam-translator>=1.90'
+	@touch $@
+
+$(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	@touch $@
 
 run: $(VENV)/.run-installed ## serve the API, demo page and console on http://127.0.0.1:$PORT
@@ -83,12 +92,14 @@ browser-deps: ## install Chromium for the browser test (apt-get, as root) when i
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@test -x /usr/bin/chromium || { echo "chromium is still missing; install it (apt-get install chromium)"; exit 1; }
 
-template: $(SAM_VENV)/.installed ## sam validate --lint, and cfn-lint on the translated template
+template: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION) ## sam validate --lint; cfn-lint and checkov on the translated template
 	PATH=$(SAM_PATH) sam validate --lint --region us-east-1
 	AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/python scripts/translate_template.py template.yaml \
 		> .aws-sam-translated.json
 	@# W2001: the translator inlines parameter defaults (AllowedOrigins), so it looks unused.
 	$(SAM_VENV)/bin/cfn-lint --regions us-east-1 --ignore-checks W2001 -- .aws-sam-translated.json
+	@# Suppressions: kind-wide ones in .checkov.yaml, one resource's in its Metadata; each says why.
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml -f .aws-sam-translated.json
 	@rm -f .aws-sam-translated.json
 
 build: $(SAM_VENV)/.installed ## sam build with python3.12; the scoring layer takes the model in $MODEL_DIR
@@ -129,4 +140,4 @@ deploy: build ## sam deploy --guided (needs AWS credentials)
 	PATH=$(SAM_PATH) sam deploy --guided
 
 clean: ## remove virtual environments and build output
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -162,9 +162,21 @@ def test_a_scorer_that_names_itself_is_shown_by_that_name(eval_set: Path) -> Non
     assert evaluation.model == "starter-2026"
 
 
-def test_no_model_is_an_error_with_the_fix(tmp_path: Path, eval_set: Path) -> None:
+def test_without_a_model_the_starter_is_evaluated_and_named(tmp_path: Path, eval_set: Path) -> None:
+    # GIVEN no artifact in MODEL_DIR, but the starter model the project ships
+    settings = Settings(
+        model_dir=tmp_path / "missing", starter_model_dir=REPO / "layers" / "scoring" / "starter"
+    )
+
+    evaluation = run_eval(settings, eval_set)
+
+    # THEN the service's fallback is what gets evaluated, and the table says so
+    assert evaluation.model.startswith("starter:alt-profanity-check")
+
+
+def test_no_model_at_all_is_an_error_with_the_fix(tmp_path: Path, eval_set: Path) -> None:
     with pytest.raises(ScorerUnavailable, match="make model"):
-        run_eval(Settings(model_dir=tmp_path / "missing"), eval_set)
+        run_eval(Settings(model_dir=tmp_path / "missing", starter_model_dir=tmp_path / "none"), eval_set)
 
 
 def test_cli_prints_the_table_and_writes_the_json(

@@ -1,5 +1,5 @@
 """The `moderation` command: serve the local stack (and a local AWS for sam local), export a model,
-score comments, evaluate a model."""
+score comments, evaluate a model, replay the stream batches a deployed stack set aside."""
 
 from __future__ import annotations
 
@@ -176,6 +176,22 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _stream_replay(args: argparse.Namespace) -> int:
+    import boto3
+
+    from moderation_tools.ops.stream_replay import lambda_invoker, replay_failures
+
+    report = replay_failures(
+        args.queue_url,
+        boto3.client("sqs"),
+        boto3.client("dynamodbstreams"),
+        lambda_invoker(boto3.client("lambda"), args.function),
+    )
+    print(report.summary())
+    # Whatever was not replayed stays in the queue (and its alarm stays on).
+    return 0 if not (report.still_failing or report.gone or report.unreadable) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="moderation", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -245,6 +261,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", type=Path, help="also write the figures and every decision here")
     evaluate.set_defaults(run=_eval)
+
+    stream = commands.add_parser("stream", help="the table's stream in a deployed stack").add_subparsers(
+        dest="stream_command", required=True
+    )
+    replay = stream.add_parser(
+        "replay", help="re-fetch the batches in StreamFailuresQueue and invoke the consumer with them"
+    )
+    replay.add_argument("--queue-url", required=True, help="the stack's StreamFailuresQueueUrl output")
+    replay.add_argument("--function", required=True, help="the deployed CountExpiredFunction's name")
+    replay.set_defaults(run=_stream_replay)
     return parser
 
 

@@ -62,7 +62,8 @@ async function startHostedSignIn() {
     response_type: "code",
     client_id: state.cognito.client_id,
     redirect_uri: redirectUri(),
-    scope: "openid email profile",
+    // moderation/api: the API's JWT authorizer requires this scope, which only access tokens carry.
+    scope: "openid email profile moderation/api",
     state: stateValue,
     code_challenge_method: "S256",
     code_challenge: challenge,
@@ -93,7 +94,8 @@ async function finishHostedSignIn(params) {
     notice("Cognito did not accept the sign-in; please try again.", "error");
     return;
   }
-  // The access token carries cognito:groups, which the API checks.
+  // The access token, never the ID token: it carries the moderation/api scope the authorizer
+  // requires, and cognito:groups and username, which the API checks.
   setToken((await response.json()).access_token);
 }
 

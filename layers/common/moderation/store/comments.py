@@ -12,7 +12,14 @@ from moderation.store.counters import counter_updates
 from moderation.store.guards import CreateGuards, IdempotencyRace, guard_puts
 from moderation.store.paging import Page, query_page
 from moderation.store.part import StorePart
-from moderation.store.table import comment_item, comment_key, failed_items, read_comment
+from moderation.store.table import (
+    comment_from_item,
+    comment_item,
+    comment_key,
+    failed_items,
+    read_comment,
+    storage_errors,
+)
 from moderation.store.threads import parent_update
 
 BY_POST_STATUS_INDEX = "ByPostStatus"
@@ -62,6 +69,20 @@ class Comments(StorePart):
 
     def get(self, comment_id: str) -> StoredComment | None:
         return read_comment(self._db, comment_id)
+
+    def oldest(self, status: Status) -> StoredComment | None:
+        """The oldest comment in one status: one Query for one item, whatever the queue's length."""
+        with storage_errors():
+            response = self._db.table.query(
+                IndexName=BY_STATUS_INDEX,
+                KeyConditionExpression="#k = :v",
+                ExpressionAttributeNames={"#k": "status"},
+                ExpressionAttributeValues={":v": status},
+                ScanIndexForward=True,
+                Limit=1,
+            )
+        items = response.get("Items", [])
+        return comment_from_item(items[0]) if items else None
 
     def list_post(self, post_id: str, status: Status, limit: int, start_key: dict[str, Any] | None) -> Page:
         """One page of a post's comments in one status, oldest first."""

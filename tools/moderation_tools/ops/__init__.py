@@ -1,0 +1,1 @@
+"""Operators' tools for a deployed stack (AWS credentials of the operator, never shipped)."""
