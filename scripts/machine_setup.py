@@ -122,7 +122,8 @@ def chromium_candidates(machine: Machine) -> Iterator[Path]:
     yield DEBIAN_CHROMIUM
     for command in CHROMIUM_COMMANDS:
         found = machine.which(command)
-        if found is not None:
+        # A snap's browser cannot read the profile Playwright makes for it under /tmp.
+        if found is not None and not found.is_relative_to("/snap"):
             yield found
     if machine.platform == "darwin":
         for applications in (Path("/Applications"), machine.home / "Applications"):
@@ -192,7 +193,8 @@ def chromium_advice(machine: Machine) -> str:
     if machine.platform == "darwin":
         return f"no Chromium found: install Google Chrome (brew install --cask google-chrome), {tail}"
     if is_debian_like(machine):
-        return f"no Chromium found: install it (sudo apt-get install chromium), {tail}"
+        packages = "Debian: sudo apt-get install chromium; Ubuntu: Google Chrome"
+        return f"no Chromium found: install it ({packages}), {tail}"
     return f"no Chromium found: install your distribution's chromium package, {tail}"
 
 

@@ -131,7 +131,8 @@ def test_a_laptop_without_root_or_network_gets_one_line_naming_the_package(setup
     assert fake.ran == [PLAYWRIGHT_INSTALL]
     assert (code, out) == (1, "")
     assert err == (
-        "no Chromium found: install it (sudo apt-get install chromium), or set CHROMIUM=/path/to/chrome"
+        "no Chromium found: install it (Debian: sudo apt-get install chromium; Ubuntu: Google Chrome), "
+        "or set CHROMIUM=/path/to/chrome"
     )
 
 
@@ -184,6 +185,14 @@ def test_playwright_browsers_path_is_honoured(setup: Run) -> None:
 def test_chrome_on_path_is_found_as_github_runners_have_it(setup: Run) -> None:
     chrome = Path("/usr/bin/google-chrome")
     fake = FakeMachine(files={chrome}, commands={"google-chrome": chrome})
+    assert setup(fake, "chromium")[:2] == (0, str(chrome))
+
+
+def test_a_snap_browser_is_passed_over_for_one_playwright_can_drive(setup: Run) -> None:
+    # GIVEN Ubuntu's snap Chromium on PATH and Google Chrome's .deb
+    snap, chrome = Path("/snap/bin/chromium"), Path("/usr/bin/google-chrome")
+    fake = FakeMachine(files={snap, chrome}, commands={"chromium": snap, "google-chrome": chrome})
+    # THEN Chrome is chosen: the snap cannot read the profile Playwright writes under /tmp
     assert setup(fake, "chromium")[:2] == (0, str(chrome))
 
 
