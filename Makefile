@@ -11,8 +11,9 @@ CHECKOV_VENV := .checkov-venv
 CHECKOV_VERSION := 3.3.30
 PORT ?= 3000
 MODEL_DIR ?= model
-# sam build needs the Lambda runtime's Python (3.12) on PATH; pyenv provides it on our machines.
-PY312 := $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1),$(shell command -v python3.12 2>/dev/null))
+# sam build needs the Lambda runtime's Python (3.12) on PATH: found on PATH, through pyenv or uv.
+FIND := $(PYTHON) scripts/machine_setup.py
+PY312 := $(shell $(FIND) python3.12 2>/dev/null)
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
 
 .PHONY: help run local-aws test fuzz lint typecheck unit integration e2e browser browser-deps template build lambda-size lock model starter-model bench eval load deploy clean
@@ -61,9 +62,10 @@ test: $(VENV)/.dev-installed $(SAM_VENV)/.installed browser-deps ## lint, type-c
 	$(BIN)/pytest -n 2 --dist loadfile
 	$(MAKE) template lambda-size
 
-lint: $(VENV)/.dev-installed ## ruff
+lint: $(VENV)/.dev-installed ## ruff; the CI workflow against GitHub's workflow schema
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 typecheck: $(VENV)/.dev-installed ## mypy (strict)
 	$(BIN)/mypy layers/common tools functions tests bench scripts
@@ -85,12 +87,10 @@ fuzz: $(VENV)/.dev-installed ## long random fuzzing: random seeds, more examples
 browser: $(VENV)/.dev-installed browser-deps ## the console in headless Chromium
 	$(BIN)/pytest tests/browser
 
-# Debian's chromium: Playwright's own browser downloads are not reachable from our machines.
-browser-deps: ## install Chromium for the browser test (apt-get, as root) when it is missing
-	@test -x /usr/bin/chromium || { \
-		echo "installing chromium with apt-get"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
-	@test -x /usr/bin/chromium || { echo "chromium is still missing; install it (apt-get install chromium)"; exit 1; }
+# A Chromium already there (CHROMIUM=/path, Debian's, Chrome, Playwright's), else Playwright's
+# download, else apt-get when root on Debian; the browser test drives the one this finds.
+browser-deps: $(VENV)/.dev-installed ## find Chromium for the browser test, or install it the platform's way
+	@chromium=$$($(BIN)/python scripts/machine_setup.py chromium --install) && echo "chromium: $$chromium"
 
 template: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION) ## sam validate --lint; cfn-lint and checkov on the translated template
 	PATH=$(SAM_PATH) sam validate --lint --region us-east-1
@@ -103,7 +103,7 @@ template: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION) #
 	@rm -f .aws-sam-translated.json
 
 build: $(SAM_VENV)/.installed ## sam build with python3.12; the scoring layer takes the model in $MODEL_DIR
-	@test -n "$(PY312)" || { echo "python3.12 not found (pyenv install 3.12)"; exit 1; }
+	@test -n "$(PY312)" || $(FIND) python3.12 >/dev/null
 	PATH=$(SAM_PATH) SAM_CLI_TELEMETRY=0 MODEL_DIR=$(abspath $(MODEL_DIR)) sam build
 
 # The default model's real shape with random weights: the size check needs no download.

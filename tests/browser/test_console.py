@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 
+from scripts.machine_setup import Machine, NotFound, find_chromium
 from tests.support.local_stack import LocalStackProcess, local_stack
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -37,11 +36,16 @@ def stack() -> Iterator[LocalStackProcess]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        # Never skip: a console nobody tested is not done. `make browser-deps` installs it.
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install chromium)")
+    # The browser `make browser-deps` found or installed (CHROMIUM=/path overrides it).
+    try:
+        chromium = find_chromium(Machine.this_one())
+    except NotFound as wrong:
+        pytest.fail(str(wrong))
+    if chromium is None:
+        # Never skip: a console nobody tested is not done.
+        pytest.fail("no Chromium found: run `make browser-deps`, or set CHROMIUM=/path/to/chrome")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
