@@ -79,8 +79,15 @@ def test_every_statement_lists_explicit_actions_on_the_table_or_a_named_index(fu
             if actions == ["s3:GetObject"]:  # the model artifact: named objects only
                 assert "*" not in resource["Fn::Sub"], f"{function}: wildcard object {resource!r}"
                 continue
-            if actions == ["secretsmanager:GetSecretValue"]:  # the stack's one secret
-                assert resource == {"Ref": "AppSecret"}, f"{function}: secret {resource!r}"
+            if actions == ["secretsmanager:GetSecretValue"]:  # the stack's own secrets
+                assert resource in ({"Ref": "AppSecret"}, {"Ref": "WebhookSecret"}), (
+                    f"{function}: {resource!r}"
+                )
+                continue
+            if actions == ["sqs:SendMessage"]:  # failed webhook deliveries: its one queue
+                assert resource == {"Fn::GetAtt": ["WebhookDeadLetterQueue", "Arn"]}, (
+                    f"{function}: {resource!r}"
+                )
                 continue
             assert table_scope(resource), f"{function}: {resource!r} is not the table or one of its indexes"
 

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from moderation_tools.errors import ToolError
 from moderation_tools.local import DEMO_DIR
+from moderation_tools.local.stream import WEBHOOK_FUNCTION, StreamRelay, webhook_environment
 from moderation_tools.local.template import Route, Template, create_tables
 
 # The demo blog page is the local stack's own; everything else, the console included, is the API's.
@@ -66,6 +67,8 @@ class LocalStack:
         # One invocation at a time, as one warm Lambda container would run them.
         self._lock = threading.Lock()
         self._handlers: dict[str, Handler] = {}
+        # With WEBHOOK_URLS set, the table's stream reaches the webhook function, as in AWS.
+        self.relay: StreamRelay | None = None
 
     def start(self) -> None:
         """Start moto, create the tables, set the functions' environment and import the handlers."""
@@ -82,6 +85,14 @@ class LocalStack:
             for key, value in self.template.environment(route.function).items():
                 os.environ.setdefault(key, value)
         os.environ.setdefault("APP_SECRET", secrets.token_urlsafe(32))
+        if os.environ.get("WEBHOOK_URLS"):
+            for key, value in webhook_environment(self.template).items():
+                os.environ.setdefault(key, value)
+            self.relay = StreamRelay(
+                self.template,
+                lambda: LambdaContext(WEBHOOK_FUNCTION, str(uuid.uuid4()), deadline=time.monotonic() + 300),
+            )
+            self.relay.start()
         for route in self.routes:
             if route.function not in self._handlers:
                 self._handlers[route.function] = _import_handler(route)
@@ -117,6 +128,8 @@ class LocalStack:
             )
             with self._lock:
                 response = self._handlers[route.function](event, context)
+                if self.relay is not None:
+                    self.relay.collect()
             return _http_response(response)
         return _json_error(404, "not_found", "No such route.")
 

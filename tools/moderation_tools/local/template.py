@@ -134,6 +134,9 @@ def create_tables(template: Template, client: Any) -> dict[str, str]:
         }
         if props.get("GlobalSecondaryIndexes"):
             request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        stream = props.get("StreamSpecification")
+        if stream:
+            request["StreamSpecification"] = {"StreamEnabled": True, **stream}
         client.create_table(**request)
         ttl = props.get("TimeToLiveSpecification")
         if ttl:
