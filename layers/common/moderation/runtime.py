@@ -14,6 +14,7 @@ from moderation.snapstart import after_restore
 
 if TYPE_CHECKING:
     from moderation.expiry import ExpiryBookkeeping
+    from moderation.privacy import PrivacyService
     from moderation.reading import ReadingService
     from moderation.review import ReviewService
     from moderation.scoring.base import Scorer
@@ -100,6 +101,13 @@ def review_service() -> ReviewService:
 
 
 @cache
+def privacy_service() -> PrivacyService:
+    from moderation.privacy import PrivacyService
+
+    return PrivacyService(store())
+
+
+@cache
 def expiry_bookkeeping() -> ExpiryBookkeeping:
     from moderation.expiry import ExpiryBookkeeping
 
@@ -137,6 +145,7 @@ def forget_connections() -> None:
         review_service,
         expiry_bookkeeping,
         webhook_sender,
+        privacy_service,
     ):
         built.cache_clear()
     from aws_lambda_powertools.utilities import parameters
@@ -156,5 +165,6 @@ def reset() -> None:
         review_service,
         expiry_bookkeeping,
         webhook_sender,
+        privacy_service,
     ):
         built.cache_clear()
