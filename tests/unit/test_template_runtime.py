@@ -46,6 +46,7 @@ VARIABLES = {
     "ModerationFunction": {"TABLE_NAME", "APP_SECRET_ARN", "REJECTED_RETENTION_DAYS"},
     "CountExpiredFunction": {"TABLE_NAME"},
     "ConsoleFunction": {"COGNITO_DOMAIN", "COGNITO_CLIENT_ID"},
+    "PendingAlertFunction": {"TABLE_NAME", "ALERT_PENDING_MINUTES", "ALERT_TOPIC_ARN"},
     "WebhookFunction": {"WEBHOOK_URLS", "WEBHOOK_FORMAT", "WEBHOOK_SECRET_ARN", "WEBHOOK_DLQ_URL"},
 }
 

@@ -84,6 +84,9 @@ def test_every_statement_lists_explicit_actions_on_the_table_or_a_named_index(fu
                     f"{function}: {resource!r}"
                 )
                 continue
+            if actions == ["sns:Publish"]:  # the moderators' alerts: their one topic
+                assert resource == {"Ref": "ModeratorAlertsTopic"}, f"{function}: {resource!r}"
+                continue
             if actions == ["sqs:SendMessage"]:  # failed webhook deliveries: its one queue
                 assert resource == {"Fn::GetAtt": ["WebhookDeadLetterQueue", "Arn"]}, (
                     f"{function}: {resource!r}"

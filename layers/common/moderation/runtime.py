@@ -13,6 +13,7 @@ from moderation.settings import Settings
 from moderation.snapstart import after_restore
 
 if TYPE_CHECKING:
+    from moderation.alerts import PendingAlerts
     from moderation.expiry import ExpiryBookkeeping
     from moderation.privacy import PrivacyService
     from moderation.reading import ReadingService
@@ -108,6 +109,14 @@ def privacy_service() -> PrivacyService:
 
 
 @cache
+def pending_alerts() -> PendingAlerts:
+    from moderation.alerts import PendingAlerts, SnsPublisher
+
+    configured = settings()
+    return PendingAlerts(store(), SnsPublisher(configured.alert_topic_arn), configured.alert_pending_minutes)
+
+
+@cache
 def expiry_bookkeeping() -> ExpiryBookkeeping:
     from moderation.expiry import ExpiryBookkeeping
 
@@ -146,6 +155,7 @@ def forget_connections() -> None:
         expiry_bookkeeping,
         webhook_sender,
         privacy_service,
+        pending_alerts,
     ):
         built.cache_clear()
     from aws_lambda_powertools.utilities import parameters
@@ -166,5 +176,6 @@ def reset() -> None:
         expiry_bookkeeping,
         webhook_sender,
         privacy_service,
+        pending_alerts,
     ):
         built.cache_clear()

@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     )
     webhook_dlq_url: str = Field(default="", description="SQS queue keeping deliveries that kept failing")
 
+    alert_pending_minutes: int = Field(
+        default=30,
+        ge=1,
+        description="moderators are alerted once the oldest pending comment waited this long",
+    )
+    alert_topic_arn: str = Field(default="", description="SNS topic the pending-comments alert goes to")
+
     @field_validator("webhook_urls", mode="before")
     @classmethod
     def _split_urls(cls, value: object) -> object:

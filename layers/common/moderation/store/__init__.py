@@ -10,6 +10,7 @@ One table holds comments and the small records that protect them:
 | idempotency key | IDEMPOTENCY#<post_id>#<key hash>   | IDEMPOTENCY   | guards      |
 | rate window     | RATE#<client hash>#<window>        | RATE          | guards      |
 | expiry marker   | EXPIRED#<comment id>               | EXPIRED       | decisions   |
+| last alert      | ALERT#PENDING                      | ALERT         | alerts      |
 
 Comments written with an e-mail carry `author_email_hash`, the key of the sparse index
 `ByEmail` (sorted by `id`): one author's comments for privacy requests (module authors_data).
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from moderation.store.alerts import AlertMarks
 from moderation.store.authors_data import AuthorsData
 from moderation.store.comments import Comments
 from moderation.store.counters import STATUSES, Counters
@@ -48,7 +50,7 @@ __all__ = [
 ]
 
 
-class DynamoCommentStore(Comments, Counters, Guards, Decisions, Threads, AuthorsData):
+class DynamoCommentStore(Comments, Counters, Guards, Decisions, Threads, AuthorsData, AlertMarks):
     """Every part of the store over one table."""
 
     def __init__(self, table_name: str, table: Table | None = None):
