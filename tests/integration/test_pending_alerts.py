@@ -4,6 +4,7 @@ moto's SNS (read back through an SQS subscription) and DynamoDB."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ import pytest
 from moderation import runtime
 from moderation.alerts import PendingAlerts, SnsPublisher
 from moderation.models import HistoryEntry
+from moderation_tools.local.alerts import start_pending_alerts
 
 from tests.integration.conftest import HttpResult, LambdaContext
 
@@ -137,3 +139,30 @@ def test_the_scheduled_function_alerts_through_its_topic(
     assert result["alerted"] is True
     assert repeat["alerted"] is False
     assert len(inbox(topic)) == 1
+
+
+def test_the_local_stack_prints_the_digest_on_its_console(
+    aws: Any,
+    post_comment: Callable[..., HttpResult],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # GIVEN a comment held for review for 2 minutes, past a 1-minute threshold, and the local check
+    comment_id = hold(post_comment)
+    arrived = datetime.fromtimestamp(time.time() - 2 * MINUTE, UTC).isoformat().replace("+00:00", "Z")
+    runtime.store()._db.table.update_item(
+        Key={"pk": f"COMMENT#{comment_id}", "sk": "COMMENT"},
+        UpdateExpression="SET created_at = :arrived",
+        ExpressionAttributeValues={":arrived": arrived},
+    )
+    monkeypatch.setenv("ALERT_PENDING_MINUTES", "1")
+    runtime.reset()
+    monkeypatch.setattr("moderation_tools.local.alerts.CHECK_EVERY_SECONDS", 0.05)
+    stop = threading.Event()
+    # WHEN it has run a few times
+    thread = start_pending_alerts(threading.Lock(), stop)
+    time.sleep(0.5)
+    stop.set()
+    thread.join(timeout=5)
+    # THEN the console shows one digest
+    assert capsys.readouterr().err.count("MODERATOR ALERT: 1 comment(s) waiting for review") == 1

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from moderation_tools.errors import ToolError
 from moderation_tools.local import DEMO_DIR
+from moderation_tools.local.alerts import start_pending_alerts
 from moderation_tools.local.stream import WEBHOOK_FUNCTION, StreamRelay, webhook_environment
 from moderation_tools.local.template import Route, Template, create_tables
 
@@ -78,7 +79,7 @@ class LocalStack:
 
         self._moto = mock_aws()
         self._moto.start()
-        create_tables(self.template, boto3.client("dynamodb"))
+        create_tables(self.template, boto3.client("dynamodb"), streams=bool(os.environ.get("WEBHOOK_URLS")))
         # The template's MODEL_DIR is the Lambda layer's /opt/model; locally the model is the project's.
         os.environ.setdefault("MODEL_DIR", str(self.template.root / "model"))
         for route in self.routes:
@@ -96,8 +97,11 @@ class LocalStack:
         for route in self.routes:
             if route.function not in self._handlers:
                 self._handlers[route.function] = _import_handler(route)
+        self._stop_alerts = threading.Event()
+        start_pending_alerts(self._lock, self._stop_alerts)
 
     def stop(self) -> None:
+        self._stop_alerts.set()
         self._moto.stop()
 
     def openapi(self) -> dict[str, Any]:
