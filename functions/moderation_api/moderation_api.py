@@ -18,15 +18,19 @@ from moderation.http.auth import moderator_from_claims
 from moderation.http.openapi_docs import COMMON_ERRORS, json_response
 from moderation.models import (
     POST_ID_PATTERN,
+    AuthorExport,
     ClaimRequest,
     ClaimResult,
     CommentDetail,
     DecisionRequest,
+    EraseRequest,
+    ErasureResult,
     ModerationQueuePage,
     Moderator,
     Status,
     StatusCounts,
 )
+from moderation.privacy import PrivacyService
 from moderation.review import ReviewService
 
 logger = Logger()
@@ -34,6 +38,7 @@ tracer = observability.tracer()
 metrics = Metrics()
 app = create_resolver(metrics)
 runtime.review_service()
+runtime.privacy_service()
 
 AUTH_ERRORS = {
     401: json_response("unauthorized: no or bad token"),
@@ -50,6 +55,7 @@ def current_moderator() -> Moderator:
 
 
 Service = Annotated[ReviewService, Depends(runtime.review_service)]
+Privacy = Annotated[PrivacyService, Depends(runtime.privacy_service)]
 Caller = Annotated[Moderator, Depends(current_moderator)]
 
 
@@ -131,6 +137,36 @@ def counts(
     post_id: PostIdFilter = None,
 ) -> StatusCounts:
     return service.counts(post_id)
+
+
+@app.get(
+    "/moderation/authors/export",
+    summary="A reader's data on request: every comment stored under their e-mail address",
+    responses={200: json_response("the author's comments", AuthorExport), **AUTH_ERRORS, **COMMON_ERRORS},
+)
+@tracer.capture_method
+def export_author(
+    privacy: Privacy,
+    _caller: Caller,
+    email: Annotated[str, Query(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")],
+) -> AuthorExport:
+    return privacy.export(email)
+
+
+@app.post(
+    "/moderation/authors/erase",
+    summary="Erase a reader's data on request: names and words replaced, threads kept",
+    responses={
+        200: json_response("how many comments were erased", ErasureResult),
+        **AUTH_ERRORS,
+        **COMMON_ERRORS,
+    },
+)
+@tracer.capture_method
+def erase_author(request: EraseRequest, privacy: Privacy, caller: Caller) -> ErasureResult:
+    erased = privacy.erase(request.email, caller)
+    metrics.add_metric(name="AuthorsErased", unit=MetricUnit.Count, value=1)
+    return ErasureResult(erased=erased)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

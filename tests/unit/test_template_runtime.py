@@ -21,6 +21,12 @@ READ_SECRET = {
     "Action": ["secretsmanager:GetSecretValue"],
     "Resource": {"Ref": "AppSecret"},
 }
+READ_WEBHOOK_SECRET = {
+    "Sid": "ReadWebhookSecret",
+    "Effect": "Allow",
+    "Action": ["secretsmanager:GetSecretValue"],
+    "Resource": {"Ref": "WebhookSecret"},
+}
 # What each function's code path reads (moderation.settings.Settings), besides Powertools' own.
 VARIABLES = {
     "SubmitCommentFunction": {
@@ -45,6 +51,8 @@ VARIABLES = {
     # Its metric's name and namespace are the alarm's: pinned where it is defined.
     "PendingAgeFunction": {"TABLE_NAME", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"},
     "ConsoleFunction": {"COGNITO_DOMAIN", "COGNITO_CLIENT_ID"},
+    "PendingAlertFunction": {"TABLE_NAME", "ALERT_PENDING_MINUTES", "ALERT_TOPIC_ARN"},
+    "WebhookFunction": {"WEBHOOK_URLS", "WEBHOOK_FORMAT", "WEBHOOK_SECRET_ARN", "WEBHOOK_DLQ_URL"},
 }
 
 
@@ -112,19 +120,22 @@ def test_no_secret_value_is_resolved_into_the_environment() -> None:
     for name in FUNCTIONS:
         # Declared empty where sam local needs to set it (`make local-aws`); never a value here.
         assert environment(name).get("APP_SECRET", "") == "", name
+        assert "WEBHOOK_SECRET" not in environment(name), name
     assert "APP_SECRET" not in TEMPLATE_DOC.document["Globals"]["Function"]["Environment"]["Variables"]
 
 
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_a_function_may_read_the_secret_exactly_when_it_is_named_to_it(function: str) -> None:
     named = environment(function).get("APP_SECRET_ARN") == {"Ref": "AppSecret"}
+    webhook_named = environment(function).get("WEBHOOK_SECRET_ARN") == {"Ref": "WebhookSecret"}
     statements = [
         statement
         for policy in FUNCTIONS[function]["Properties"].get("Policies", [])
         for statement in policy.get("Statement", [])
         if "secretsmanager:GetSecretValue" in statement["Action"]
     ]
-    assert statements == ([READ_SECRET] if named else [])
+    expected = ([READ_SECRET] if named else []) + ([READ_WEBHOOK_SECRET] if webhook_named else [])
+    assert statements == expected
 
 
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))

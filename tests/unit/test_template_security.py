@@ -85,8 +85,18 @@ def test_every_statement_lists_explicit_actions_on_the_table_or_a_named_index(fu
             if actions == ["s3:GetObject"]:  # the model artifact: named objects only
                 assert "*" not in resource["Fn::Sub"], f"{function}: wildcard object {resource!r}"
                 continue
-            if actions == ["secretsmanager:GetSecretValue"]:  # the stack's one secret
-                assert resource == {"Ref": "AppSecret"}, f"{function}: secret {resource!r}"
+            if actions == ["secretsmanager:GetSecretValue"]:  # the stack's own secrets
+                assert resource in ({"Ref": "AppSecret"}, {"Ref": "WebhookSecret"}), (
+                    f"{function}: {resource!r}"
+                )
+                continue
+            if actions == ["sns:Publish"]:  # the moderators' alerts: their one topic
+                assert resource == {"Ref": "ModeratorAlertsTopic"}, f"{function}: {resource!r}"
+                continue
+            if actions == ["sqs:SendMessage"]:  # failed webhook deliveries: its one queue
+                assert resource == {"Fn::GetAtt": ["WebhookDeadLetterQueue", "Arn"]}, (
+                    f"{function}: {resource!r}"
+                )
                 continue
             assert table_scope(resource), f"{function}: {resource!r} is not the table or one of its indexes"
 
@@ -341,8 +351,8 @@ def test_the_oldest_pending_comment_alarms_past_the_configured_minutes() -> None
     assert metric["Namespace"] == publisher["POWERTOOLS_METRICS_NAMESPACE"]
     assert metric["Dimensions"] == [{"Name": "service", "Value": publisher["POWERTOOLS_SERVICE_NAME"]}]
     assert stats["minutes"]["Expression"] == "age / 60"
-    assert alarm["Threshold"] == {"Ref": "PendingAlertMinutes"}
-    assert PARAMETERS["PendingAlertMinutes"]["Default"] == 30
+    assert alarm["Threshold"] == {"Ref": "AlertPendingMinutes"}
+    assert PARAMETERS["AlertPendingMinutes"]["Default"] == 30
     # The publisher going quiet is itself worth an alarm.
     assert alarm["TreatMissingData"] == "breaching"
     assert notifies_the_alarm_topic(alarm)

@@ -223,3 +223,20 @@ class StatusCounts(BaseModel):
     post_id: str | None = None
     counts: dict[Status, int]
     total: int
+
+
+# --- privacy requests (issue 14) --------------------------------------------------------------
+
+
+class AuthorExport(BaseModel):
+    items: list[CommentDetail] = Field(description="every comment stored under the e-mail, oldest first")
+
+
+class EraseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+
+
+class ErasureResult(BaseModel):
+    erased: int = Field(description="comments whose author name and words were erased")

@@ -13,12 +13,15 @@ from moderation.settings import Settings
 from moderation.snapstart import after_restore
 
 if TYPE_CHECKING:
+    from moderation.alerts import PendingAlerts
     from moderation.expiry import ExpiryBookkeeping
+    from moderation.privacy import PrivacyService
     from moderation.reading import ReadingService
     from moderation.review import ReviewService
     from moderation.scoring.base import Scorer
     from moderation.service import CommentService
     from moderation.store import DynamoCommentStore
+    from moderation.webhooks import WebhookSender
 
 logger = Logger(child=True)
 
@@ -99,17 +102,61 @@ def review_service() -> ReviewService:
 
 
 @cache
+def privacy_service() -> PrivacyService:
+    from moderation.privacy import PrivacyService
+
+    return PrivacyService(store())
+
+
+@cache
+def pending_alerts() -> PendingAlerts:
+    from moderation.alerts import PendingAlerts, SnsPublisher
+
+    configured = settings()
+    return PendingAlerts(store(), SnsPublisher(configured.alert_topic_arn), configured.alert_pending_minutes)
+
+
+@cache
 def expiry_bookkeeping() -> ExpiryBookkeeping:
     from moderation.expiry import ExpiryBookkeeping
 
     return ExpiryBookkeeping(store())
 
 
+@cache
+def webhook_sender() -> WebhookSender:
+    """Delivers events to WEBHOOK_URLS, signed with WEBHOOK_SECRET (or the secret WEBHOOK_SECRET_ARN
+    names); what keeps failing goes to WEBHOOK_DLQ_URL's queue, or to the log without one."""
+    from moderation.webhooks import LoggedDeadLetters, SqsDeadLetters, WebhookSender
+
+    configured = settings()
+    secret = configured.webhook_secret
+    if not secret and configured.webhook_secret_arn:
+        from aws_lambda_powertools.utilities import parameters
+
+        secret = parameters.get_secret(configured.webhook_secret_arn, max_age=SECRET_MAX_AGE_SECONDS)
+    if configured.webhook_urls and not secret:
+        logger.warning("WEBHOOK_SECRET is not set: webhooks are signed with an empty key")
+    dead_letters = (
+        SqsDeadLetters(configured.webhook_dlq_url) if configured.webhook_dlq_url else LoggedDeadLetters()
+    )
+    return WebhookSender(configured.webhook_urls, secret.encode(), dead_letters, configured.webhook_format)
+
+
 @after_restore
 def forget_connections() -> None:
     """After a SnapStart restore: rebuild what holds AWS clients and connections (the store, the
     services around it, Powertools' secret provider); keep the settings, the secret and the model."""
-    for built in (store, comment_service, reading_service, review_service, expiry_bookkeeping):
+    for built in (
+        store,
+        comment_service,
+        reading_service,
+        review_service,
+        expiry_bookkeeping,
+        webhook_sender,
+        privacy_service,
+        pending_alerts,
+    ):
         built.cache_clear()
     from aws_lambda_powertools.utilities import parameters
 
@@ -127,5 +174,8 @@ def reset() -> None:
         reading_service,
         review_service,
         expiry_bookkeeping,
+        webhook_sender,
+        privacy_service,
+        pending_alerts,
     ):
         built.cache_clear()

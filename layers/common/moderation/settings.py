@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -49,10 +49,44 @@ class Settings(BaseSettings):
         default="", description="Secrets Manager secret holding APP_SECRET, read at run time (in AWS)"
     )
 
+    webhook_urls: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="comma-separated http(s) URLs every event is POSTed to"
+    )
+    webhook_secret: str = Field(default="", description="HMAC key that signs webhooks", repr=False)
+    webhook_secret_arn: str = Field(
+        default="", description="Secrets Manager secret holding WEBHOOK_SECRET, read at run time (in AWS)"
+    )
+    webhook_format: Literal["json", "slack"] = Field(
+        default="json", description='`slack`: a Slack-compatible {"text": ...} instead of the event'
+    )
+    webhook_dlq_url: str = Field(default="", description="SQS queue keeping deliveries that kept failing")
+
+    alert_pending_minutes: int = Field(
+        default=30,
+        ge=1,
+        description="moderators are alerted once the oldest pending comment waited this long",
+    )
+    alert_topic_arn: str = Field(default="", description="SNS topic the pending-comments alert goes to")
+
     @field_validator("review_threshold", "reject_threshold", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = tuple(url.strip() for url in value.split(",") if url.strip())
+        return value
+
+    @field_validator("webhook_urls")
+    @classmethod
+    def _http_urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for url in value:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"WEBHOOK_URLS must be http(s) URLs, not {url!r}")
+        return value
 
     @field_validator("banned_words", "suspect_words", mode="before")
     @classmethod

@@ -47,7 +47,13 @@ SAM_SHELL_ENVIRONMENT = {
 }
 SAM_SHELL_UNSET = ("AWS_PROFILE", "AWS_SESSION_TOKEN")
 # Exist only in AWS: blank locally, so the console asks for a pasted token instead of Cognito.
-AWS_ONLY_VARIABLES = ("COGNITO_DOMAIN", "COGNITO_CLIENT_ID")
+AWS_ONLY_VARIABLES = (
+    "COGNITO_DOMAIN",
+    "COGNITO_CLIENT_ID",
+    "WEBHOOK_SECRET_ARN",
+    "WEBHOOK_DLQ_URL",
+    "ALERT_TOPIC_ARN",
+)
 # The sample events `sam local invoke` is shown with: a reader's comment, and a moderator's queue.
 INVOKE_EXAMPLES = (
     ("SubmitCommentFunction", "events/submit_comment.json"),

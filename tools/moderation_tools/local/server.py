@@ -30,6 +30,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from moderation_tools.errors import ToolError
 from moderation_tools.local import DEMO_DIR
+from moderation_tools.local.alerts import start_pending_alerts
+from moderation_tools.local.stream import WEBHOOK_FUNCTION, StreamRelay, webhook_environment
 from moderation_tools.local.template import Cors, Route, Template, create_tables
 from moderation_tools.model import STARTER_DIR
 
@@ -76,6 +78,8 @@ class LocalStack:
         # submission never holds the read path, which is another function.
         self._locks = {route.function: threading.Lock() for route in self.routes}
         self._handlers: dict[str, Handler] = {}
+        # With WEBHOOK_URLS set, the table's stream reaches the webhook function, as in AWS.
+        self.relay: StreamRelay | None = None
 
     def start(self) -> None:
         """Start moto, create the tables, set the functions' environment and import the handlers."""
@@ -86,7 +90,7 @@ class LocalStack:
         _one_aws_call_at_a_time()
         self._moto = mock_aws()
         self._moto.start()
-        create_tables(self.template, boto3.client("dynamodb"))
+        create_tables(self.template, boto3.client("dynamodb"), streams=bool(os.environ.get("WEBHOOK_URLS")))
         # The template's model directories are the Lambda layer's /opt/...; locally they are the
         # project's: `make model` output in model/ if there is one, else the committed starter.
         os.environ.setdefault("MODEL_DIR", str(self.template.root / "model"))
@@ -95,11 +99,23 @@ class LocalStack:
             for key, value in self.template.environment(route.function).items():
                 os.environ.setdefault(key, value)
         os.environ.setdefault("APP_SECRET", secrets.token_urlsafe(32))
+        if os.environ.get("WEBHOOK_URLS"):
+            for key, value in webhook_environment(self.template).items():
+                os.environ.setdefault(key, value)
+            self.relay = StreamRelay(
+                self.template,
+                lambda: LambdaContext(WEBHOOK_FUNCTION, str(uuid.uuid4()), deadline=time.monotonic() + 300),
+            )
+            self.relay.start()
         for route in self.routes:
             if route.function not in self._handlers:
                 self._handlers[route.function] = _import_handler(route)
+        self._stop_alerts = threading.Event()
+        # The alert check is its own scheduled function in AWS: it gets a lock of its own.
+        start_pending_alerts(threading.Lock(), self._stop_alerts)
 
     def stop(self) -> None:
+        self._stop_alerts.set()
         self._moto.stop()
 
     def openapi(self) -> dict[str, Any]:
@@ -137,6 +153,8 @@ class LocalStack:
             )
             with self._locks[route.function]:
                 response = self._handlers[route.function](event, context)
+                if self.relay is not None:
+                    self.relay.collect()
             return _http_response(response)
         return _json_error(404, "not_found", "No such route.")
 

@@ -160,8 +160,11 @@ def _path_pattern(path: str) -> re.Pattern[str]:
     return re.compile(regex)
 
 
-def create_tables(template: Template, client: Any) -> dict[str, str]:
-    """Create the template's DynamoDB tables with `client` (moto's); returns logical id -> name."""
+def create_tables(template: Template, client: Any, streams: bool = False) -> dict[str, str]:
+    """Create the template's DynamoDB tables with `client` (moto's); returns logical id -> name.
+
+    `streams`: enable the template's streams too. Only when something reads them (webhooks): moto
+    keeps every record, and copies them with the table on each transaction."""
     names = {}
     for logical_id, props in template.tables().items():
         request: dict[str, Any] = {
@@ -172,6 +175,9 @@ def create_tables(template: Template, client: Any) -> dict[str, str]:
         }
         if props.get("GlobalSecondaryIndexes"):
             request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        stream = props.get("StreamSpecification")
+        if streams and stream:
+            request["StreamSpecification"] = {"StreamEnabled": True, **stream}
         client.create_table(**request)
         ttl = props.get("TimeToLiveSpecification")
         if ttl:

@@ -10,6 +10,10 @@ One table holds comments and the small records that protect them:
 | idempotency key | IDEMPOTENCY#<post_id>#<key hash>   | IDEMPOTENCY   | guards      |
 | rate log        | RATE#<client hash>                 | RATE          | guards      |
 | expiry marker   | EXPIRED#<comment id>               | EXPIRED       | decisions   |
+| last alert      | ALERT#PENDING                      | ALERT         | alerts      |
+
+Comments written with an e-mail carry `author_email_hash`, the key of the sparse index
+`ByEmail` (sorted by `id`): one author's comments for privacy requests (module authors_data).
 
 Published comments also carry `thread` (`<post_id>#<parent_id or ->`), the key of the sparse
 index `ByThread`; each comment keeps its `reply_count` and `first_replies` (module threads).
@@ -24,6 +28,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from moderation.store.alerts import AlertMarks
+from moderation.store.authors_data import AuthorsData
 from moderation.store.comments import Comments
 from moderation.store.counters import STATUSES, Counters
 from moderation.store.decisions import Decisions, StaleComment
@@ -44,7 +50,7 @@ __all__ = [
 ]
 
 
-class DynamoCommentStore(Comments, Counters, Guards, Decisions, Threads):
+class DynamoCommentStore(Comments, Counters, Guards, Decisions, Threads, AuthorsData, AlertMarks):
     """Every part of the store over one table."""
 
     def __init__(self, table_name: str, table: Table | None = None):

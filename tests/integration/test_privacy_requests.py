@@ -1,0 +1,152 @@
+"""Readers' privacy requests through the moderation function under moto: export and erasure."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from moderation import runtime
+
+from tests.integration.conftest import HttpResult, invoke_handler, load_event
+
+POST = "why-we-moderate"
+EMAIL = "Reader@Example.com"
+HOLD = "[[insult=0.6]]"
+
+Call = Callable[..., HttpResult]
+
+
+@pytest.fixture
+def privacy(aws: Any) -> Call:
+    """Call a privacy route as the JWT authorizer passes it on (claims of `grace`)."""
+
+    def call(action: str, email: str, claims: dict[str, Any] | None = None) -> HttpResult:
+        event = copy.deepcopy(load_event(f"moderation_authors_{action}"))
+        if action == "export":
+            event["queryStringParameters"] = {"email": email}
+            event["rawQueryString"] = f"email={email}"
+        else:
+            event["body"] = json.dumps({"email": email})
+        if claims is not None:
+            event["requestContext"]["authorizer"]["jwt"]["claims"] = claims
+        return invoke_handler("moderation_api", event)
+
+    return call
+
+
+def decide(comment_id: str, action: str) -> HttpResult:
+    event = copy.deepcopy(load_event("moderation_decision"))
+    path = f"/moderation/comments/{comment_id}/decision"
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    event["pathParameters"] = {"id": comment_id}
+    event["body"] = json.dumps({"action": action})
+    return invoke_handler("moderation_api", event)
+
+
+def counts() -> dict[str, int]:
+    event = copy.deepcopy(load_event("moderation_counts"))
+    event["queryStringParameters"] = None
+    event["rawQueryString"] = ""
+    result: dict[str, int] = invoke_handler("moderation_api", event).body["counts"]
+    return result
+
+
+@pytest.fixture
+def authors(post_comment: Call, list_comments: Call) -> dict[str, Any]:
+    """GIVEN a reader who wrote a published comment, a reply to someone else and a held comment
+    (their e-mail in another case), and another reader's comments."""
+    other = post_comment({"author_name": "Bob", "body": "First!", "author_email": "bob@example.com"}).body
+    mine = post_comment({"author_name": "Ada", "body": "Great read", "author_email": EMAIL}).body
+    reply = post_comment(
+        {"author_name": "Ada", "body": "Agreed", "author_email": EMAIL.lower(), "parent_id": other["id"]}
+    ).body
+    held = post_comment({"author_name": "Ada", "body": f"meh {HOLD}", "author_email": EMAIL.upper()}).body
+    reply_to_mine = post_comment({"author_name": "Bob", "body": "Thanks", "parent_id": mine["id"]}).body
+    return {"other": other, "mine": [mine, reply, held], "reply_to_mine": reply_to_mine}
+
+
+def test_an_export_holds_every_comment_of_the_author_and_no_one_elses(
+    privacy: Call, authors: dict[str, Any]
+) -> None:
+    # WHEN a moderator exports the reader's data by e-mail (any case)
+    exported = privacy("export", "reader@example.COM")
+    # THEN every comment they wrote is there, oldest first, with what is stored about it
+    assert exported.status == 200
+    assert [item["id"] for item in exported.body["items"]] == [c["id"] for c in authors["mine"]]
+    held = exported.body["items"][2]
+    assert held["status"] == "pending"
+    assert held["scores"]["insult"] == pytest.approx(0.6)
+    assert {"history", "reasons", "version"} <= set(held)
+    # AND an address no comment used finds nothing
+    assert privacy("export", "nobody@example.com").body == {"items": []}
+
+
+def test_erasure_replaces_name_and_words_keeps_threads_and_counters(
+    privacy: Call, authors: dict[str, Any], list_comments: Call
+) -> None:
+    before = counts()
+    # WHEN a moderator erases the reader's data
+    result = privacy("erase", EMAIL)
+    # THEN each of their comments is erased, in place
+    assert result.status == 200
+    assert result.body == {"erased": 3}
+    store = runtime.store()
+    for original in authors["mine"]:
+        erased = store.get(original["id"])
+        assert erased is not None
+        assert (erased.author_name, erased.body) == (
+            "[erased]",
+            "[This comment was erased at its author's request.]",
+        )
+        assert erased.scores == {}
+        assert erased.author_email_hash is None
+        assert erased.client_hash is None
+        assert erased.status == original["status"]
+        # AND the history says an erasure happened and which moderator asked for it
+        assert [(h.by, h.from_status, h.to_status, h.note) for h in erased.history][-1] == (
+            "grace",
+            original["status"],
+            original["status"],
+            "erased at the author's request",
+        )
+    # AND threads are kept: the reply to the erased comment still hangs under it, publicly
+    threads = list_comments(view="threads").body["items"]
+    mine = next(item for item in threads if item["id"] == authors["mine"][0]["id"])
+    assert mine["body"].startswith("[This comment was erased")
+    assert [reply["id"] for reply in mine["replies"]] == [authors["reply_to_mine"]["id"]]
+    # AND the counters are unchanged; another reader's comments untouched
+    assert counts() == before
+    assert store.get(authors["other"]["id"]).author_name == "Bob"  # type: ignore[union-attr]
+    # AND a second request finds nothing left to erase or export
+    assert privacy("erase", EMAIL).body == {"erased": 0}
+    assert privacy("export", EMAIL).body == {"items": []}
+
+
+def test_an_erased_comment_can_still_be_decided(privacy: Call, authors: dict[str, Any]) -> None:
+    held = authors["mine"][2]
+    privacy("erase", EMAIL)
+    decided = decide(held["id"], "reject")
+    assert decided.status == 200
+    assert decided.body["status"] == "rejected"
+    assert decided.body["version"] == 3
+
+
+@pytest.mark.parametrize("action", ["export", "erase"])
+def test_privacy_routes_are_for_moderators_only(privacy: Call, authors: dict[str, Any], action: str) -> None:
+    reader = {"sub": "someone", "username": "someone", "cognito:groups": "[readers]"}
+    refused = privacy(action, EMAIL, claims=reader)
+    assert refused.status == 403
+    assert refused.body["error"]["code"] == "forbidden"
+    assert privacy("export", EMAIL).body["items"]  # nothing erased
+
+
+@pytest.mark.parametrize("email", ["not-an-address", "", "a@b"])
+def test_a_bad_address_is_refused_and_changes_nothing(
+    privacy: Call, authors: dict[str, Any], email: str
+) -> None:
+    assert privacy("erase", email).status == 422
+    assert privacy("export", email).status == 422
+    assert len(privacy("export", EMAIL).body["items"]) == 3

@@ -1,0 +1,240 @@
+"""Webhook delivery against a loopback receiver: signed, retried with backoff, dead-lettered into
+moto's SQS; and the stream handler WebhookFunction runs, fed a DynamoDB stream event."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from boto3.dynamodb.types import TypeSerializer
+from moderation import runtime
+from moderation.events import Event, events_from_record
+from moderation.models import HistoryEntry, StoredComment
+from moderation.store.table import comment_item
+from moderation.webhooks import LoggedDeadLetters, RetryPolicy, SqsDeadLetters, WebhookSender, sign
+from moto import mock_aws
+
+from tests.integration.conftest import LambdaContext
+from tests.support.webhook_receiver import Delivery, verify, webhook_receiver
+
+SECRET = b"webhook-secret"
+CREATED = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+class RecordedSleep:
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+class KeptDeadLetters:
+    def __init__(self) -> None:
+        self.kept: list[tuple[str, str, str, int]] = []
+
+    def keep(self, url: str, event: Event, error: str, attempts: int) -> None:
+        self.kept.append((url, event.id, error, attempts))
+
+
+def comment(status: str = "pending") -> StoredComment:
+    return StoredComment.model_validate(
+        {
+            "id": "01JCOMMENT",
+            "post_id": "why-we-moderate",
+            "author_name": "Ada",
+            "body": "A thoughtful reply",
+            "created_at": CREATED,
+            "status": status,
+            "author_email_hash": "emailhash-123",
+        }
+    )
+
+
+def new_comment_event() -> Event:
+    return events_from_record(None, comment_item(comment()), "INSERT")[0]
+
+
+def sender(urls: tuple[str, ...], dead_letters: Any, sleep: RecordedSleep, **options: Any) -> WebhookSender:
+    retry = RetryPolicy(attempts=3, first_delay_seconds=0.25, timeout_seconds=2)
+    return WebhookSender(urls, SECRET, dead_letters, retry=retry, sleep=sleep, **options)
+
+
+def test_an_event_arrives_signed_and_the_receiver_verifies_it() -> None:
+    # GIVEN a receiver on the loopback interface
+    with webhook_receiver() as receiver:
+        # WHEN an event is sent
+        event = new_comment_event()
+        delivered = sender((receiver.url,), KeptDeadLetters(), RecordedSleep()).send(event)
+        (delivery,) = receiver.wait_for(1)
+    # THEN it arrives once as the event's JSON, and the signature verifies with the shared secret
+    assert delivered == 1
+    assert delivery.headers["content-type"] == "application/json"
+    assert delivery.event == json.loads(event.model_dump_json())
+    assert verify(SECRET, delivery)
+    # AND a body or timestamp changed on the way, or another key, fails verification
+    tampered = Delivery(delivery.headers, delivery.body.replace(b"Ada", b"Eve"), delivery.at)
+    assert not verify(SECRET, tampered)
+    assert not verify(b"another-secret", delivery)
+    replayed = {
+        **delivery.headers,
+        "x-webhook-timestamp": str(int(delivery.headers["x-webhook-timestamp"]) - 1),
+    }
+    assert not verify(SECRET, Delivery(replayed, delivery.body, delivery.at))
+
+
+def test_the_signature_is_hmac_sha256_over_timestamp_dot_body() -> None:
+    # Known answer, from: printf '1700000000.{}' | openssl dgst -sha256 -hmac webhook-secret
+    assert sign(SECRET, 1_700_000_000, b"{}") == (
+        "sha256=1ca80a9e18507c4d07ef99f9a0e139c940cafc2e9520b9c3545e1574139a91f9"
+    )
+
+
+def test_a_failing_receiver_is_retried_with_growing_delays_until_it_answers() -> None:
+    # GIVEN a receiver that fails its first two requests
+    with webhook_receiver(fail_first=2) as receiver:
+        sleep, dead = RecordedSleep(), KeptDeadLetters()
+        # WHEN an event is sent
+        delivered = sender((receiver.url,), dead, sleep).send(new_comment_event())
+        (delivery,) = receiver.wait_for(1)
+    # THEN the third attempt delivers it after backing off 0.25 s then 0.5 s, and nothing is dead-lettered
+    assert delivered == 1
+    assert len(receiver.attempts) == 3
+    assert sleep.delays == [0.25, 0.5]
+    assert dead.kept == []
+    assert verify(SECRET, delivery)
+
+
+def test_a_receiver_that_keeps_failing_gets_its_copy_dead_lettered_and_the_others_still_theirs() -> None:
+    with webhook_receiver(fail_first=100) as broken, webhook_receiver() as healthy:
+        sleep, dead = RecordedSleep(), KeptDeadLetters()
+        event = new_comment_event()
+        delivered = sender((broken.url, healthy.url), dead, sleep).send(event)
+        healthy.wait_for(1)
+    assert delivered == 1
+    assert len(broken.attempts) == 3
+    assert dead.kept == [(broken.url, event.id, "HTTP 500", 3)]
+
+
+def test_a_refusal_that_cannot_succeed_later_is_not_retried() -> None:
+    with webhook_receiver(fail_first=100, status_when_failing=410) as gone:
+        sleep, dead = RecordedSleep(), KeptDeadLetters()
+        sender((gone.url,), dead, sleep).send(new_comment_event())
+    assert len(gone.attempts) == 1
+    assert sleep.delays == []
+    assert [(error, attempts) for _, _, error, attempts in dead.kept] == [("HTTP 410", 1)]
+
+
+def test_an_unreachable_receiver_is_retried_then_dead_lettered() -> None:
+    with webhook_receiver() as receiver:
+        url = receiver.url  # the port is closed once the receiver stops
+    sleep, dead = RecordedSleep(), KeptDeadLetters()
+    assert sender((url,), dead, sleep).send(new_comment_event()) == 0
+    assert sleep.delays == [0.25, 0.5]
+    assert dead.kept[0][2].startswith("unreachable")
+
+
+def test_the_slack_format_is_one_text_line_without_private_fields() -> None:
+    with webhook_receiver() as receiver:
+        sender((receiver.url,), KeptDeadLetters(), RecordedSleep(), webhook_format="slack").send(
+            new_comment_event()
+        )
+        (delivery,) = receiver.wait_for(1)
+    assert verify(SECRET, delivery)
+    assert delivery.event == {
+        "text": "New comment held for review (pending) on post why-we-moderate by Ada: A thoughtful reply"
+    }
+
+
+@pytest.fixture
+def dead_letter_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    with mock_aws():
+        queue_url = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="dlq")["QueueUrl"]
+        yield queue_url
+
+
+def received(queue_url: str) -> list[dict[str, Any]]:
+    messages = boto3.client("sqs", region_name="us-east-1").receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10
+    )
+    return [json.loads(message["Body"]) for message in messages.get("Messages", [])]
+
+
+def test_dead_letters_land_in_sqs_with_the_url_the_event_and_the_error(dead_letter_queue: str) -> None:
+    # GIVEN a receiver that always fails, and the dead-letter queue in SQS
+    with webhook_receiver(fail_first=100) as broken:
+        dead = SqsDeadLetters(dead_letter_queue, boto3.client("sqs", region_name="us-east-1"))
+        event = new_comment_event()
+        # WHEN an event is sent
+        sender((broken.url,), dead, RecordedSleep()).send(event)
+    # THEN the queue holds one message to replay it from
+    (message,) = received(dead_letter_queue)
+    assert message["url"] == broken.url
+    assert message["event"] == event.model_dump(mode="json")
+    assert (message["error"], message["attempts"]) == ("HTTP 500", 3)
+
+
+def test_without_a_queue_a_dead_letter_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    LoggedDeadLetters().keep("http://127.0.0.1:9/hook", new_comment_event(), "HTTP 500", 3)
+    assert [record.getMessage() for record in caplog.records] == ["webhook delivery failed"]
+
+
+def stream_record(name: str, old: StoredComment | None, new: StoredComment | None) -> dict[str, Any]:
+    serializer = TypeSerializer()
+
+    def wire(item: StoredComment) -> dict[str, Any]:
+        return {key: serializer.serialize(value) for key, value in comment_item(item).items()}
+
+    change: dict[str, Any] = {
+        "Keys": {"pk": {"S": "COMMENT#01JCOMMENT"}, "sk": {"S": "COMMENT"}},
+        "ApproximateCreationDateTime": 1_800_000_000,
+        "SequenceNumber": "1",
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
+    if old is not None:
+        change["OldImage"] = wire(old)
+    if new is not None:
+        change["NewImage"] = wire(new)
+    return {"eventID": name, "eventName": name, "eventSource": "aws:dynamodb", "dynamodb": change}
+
+
+def test_the_stream_function_posts_each_change_and_dead_letters_what_keeps_failing(
+    dead_letter_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the webhook function configured for a healthy and a broken receiver and the queue
+    with webhook_receiver() as healthy, webhook_receiver(fail_first=100) as broken:
+        monkeypatch.setenv("WEBHOOK_URLS", f"{healthy.url},{broken.url}")
+        monkeypatch.setenv("WEBHOOK_SECRET", SECRET.decode())
+        monkeypatch.setenv("WEBHOOK_DLQ_URL", dead_letter_queue)
+        runtime.reset()
+        monkeypatch.setattr("moderation.webhooks.time.sleep", lambda seconds: None)
+        from webhooks import handler
+
+        held = comment("pending")
+        entry = HistoryEntry(at=CREATED, by="grace", from_status="pending", to_status="published")
+        approved = held.model_copy(update={"status": "published", "version": 2, "history": [entry]})
+        claimed = approved.model_copy(update={"claimed_by": "grace"})
+        # WHEN a batch holds a new comment, its approval and a change that is no event
+        event = {
+            "Records": [
+                stream_record("INSERT", None, held),
+                stream_record("MODIFY", held, approved),
+                stream_record("MODIFY", approved, claimed),
+            ]
+        }
+        response = handler(event, LambdaContext())
+        deliveries = healthy.wait_for(2)
+    runtime.reset()
+    # THEN the healthy receiver got both events, signed, in order; no record failed
+    assert response == {"batchItemFailures": []}
+    assert [delivery.event["type"] for delivery in deliveries] == ["comment.held", "comment.decided"]
+    assert all(verify(SECRET, delivery) for delivery in deliveries)
+    # AND the broken receiver's copies wait in the dead-letter queue
+    assert sorted(message["event"]["type"] for message in received(dead_letter_queue)) == [
+        "comment.decided",
+        "comment.held",
+    ]
