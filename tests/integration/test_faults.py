@@ -209,7 +209,9 @@ def test_concurrent_requests_with_one_idempotency_key_store_one_comment(
 
     # WHEN both submit the same comment with the same key at the same time
     def submit(service: CommentService) -> Submission:
-        return service.submit(POST, request, READER_IP, idempotency_key="double-click")
+        outcome = service.submit(POST, request, READER_IP, idempotency_key="double-click")
+        assert isinstance(outcome, Submission)
+        return outcome
 
     with ThreadPoolExecutor(2) as pool:
         first, second = pool.map(submit, services)

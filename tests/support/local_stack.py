@@ -78,7 +78,9 @@ def local_stack(**environment: str) -> Iterator[LocalStackProcess]:
     env = {
         **os.environ,
         # This checkout's code, whatever the virtual environment's editable install points at.
-        "PYTHONPATH": os.pathsep.join(str(path) for path in (ROOT / "layers" / "common", ROOT / "tools", ROOT)),
+        "PYTHONPATH": os.pathsep.join(
+            str(path) for path in (ROOT / "layers" / "common", ROOT / "tools", ROOT)
+        ),
         "LOCAL_MODERATOR_TOKEN": token,
         "MODERATION_SCORER": "tests.support.scorers:make",
         "RATE_LIMIT_PER_MINUTE": "0",

@@ -62,6 +62,32 @@ class Submission:
         return cls(PublicComment.model_validate(record["comment"]), list(record["reasons"]), replayed=True)
 
 
+@dataclass(frozen=True)
+class Nudge:
+    """The model's scores alone would hold or reject the comment: its writer may edit it first. Nothing is stored."""
+
+    labels: list[str]
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Your comment may come across as {' and '.join(NUDGE_WORDS.get(label, label) for label in self.labels)}."
+            " Edit it, or post it anyway."
+        )
+
+
+# A reader's words for the model's labels; the widget has its own, in the reader's language.
+NUDGE_WORDS = {
+    "toxicity": "toxic",
+    "severe_toxicity": "very toxic",
+    "obscene": "obscene",
+    "threat": "threatening",
+    "insult": "insulting",
+    "identity_attack": "attacking who someone is",
+    "sexual_explicit": "sexually explicit",
+}
+
+
 class CommentService:
     def __init__(
         self,
@@ -86,9 +112,11 @@ class CommentService:
         request: NewComment,
         client_ip: str | None,
         idempotency_key: str | None = None,
-    ) -> Submission:
+    ) -> Submission | Nudge:
         now = int(self._clock())
-        fingerprint = _sha256(json.dumps([post_id, request.model_dump(mode="json")], sort_keys=True))
+        # The nudge flag asks a question about the comment; it is not part of it.
+        content = request.model_dump(mode="json", exclude={"nudge"})
+        fingerprint = _sha256(json.dumps([post_id, content], sort_keys=True))
         key_hash = _sha256(idempotency_key) if idempotency_key else None
         if key_hash:
             replay = self._replay(post_id, key_hash, fingerprint, now)
@@ -99,6 +127,9 @@ class CommentService:
         parent = self._check_parent(post_id, request.parent_id)
 
         scores, decision = self._score(request.body)
+        nudge = self._nudge(scores) if request.nudge else None
+        if nudge:
+            return nudge
         comment = self._new_comment(post_id, request, scores, decision, client_hash, now)
         outcome = Submission(comment.public(), comment.reasons)
         guards = CreateGuards(
@@ -151,6 +182,14 @@ class CommentService:
                 details={"parent_id": parent_id},
             )
         return parent
+
+    def _nudge(self, scores: dict[str, float]) -> Nudge | None:
+        """Only the model's verdict is worth a second thought; word lists, links and limits are not."""
+        over = sorted(
+            (label for label, value in scores.items() if value >= self._thresholds.review),
+            key=lambda label: -scores[label],
+        )
+        return Nudge(over) if over else None
 
     def _score(self, body: str) -> tuple[dict[str, float], Decision]:
         hold: list[str] = []
