@@ -64,16 +64,17 @@ class Submission:
 
 @dataclass(frozen=True)
 class Nudge:
-    """The model's scores alone would hold or reject the comment: its writer may edit it first. Nothing is stored."""
+    """The model's scores alone would hold or reject the comment; its writer may edit it first.
+
+    Nothing is stored.
+    """
 
     labels: list[str]
 
     @property
     def message(self) -> str:
-        return (
-            f"Your comment may come across as {' and '.join(NUDGE_WORDS.get(label, label) for label in self.labels)}."
-            " Edit it, or post it anyway."
-        )
+        words = " and ".join(NUDGE_WORDS.get(label, label) for label in self.labels)
+        return f"Your comment may come across as {words}. Edit it, or post it anyway."
 
 
 # A reader's words for the model's labels; the widget has its own, in the reader's language.
