@@ -99,7 +99,7 @@
     "li.c-comment{margin:.75em 0}",
     ".c-card{background:var(--_surface);border:1px solid var(--_line);border-radius:var(--_radius);padding:.6em .8em}",
     ".c-replies{margin-left:1.25em;padding-left:.75em;border-left:2px solid var(--_line)}",
-    ".c-flat{margin-left:0;padding-left:0;border-left:0}",
+    ".c-flat{margin-left:0;padding-left:0;border-left:0}.c-replies:empty{display:none}",
     ".c-meta{font-size:.875em;color:var(--_muted);margin:0 0 .25em}",
     ".c-author{font-weight:600;color:var(--_fg);margin-right:.5em}",
     ".c-body{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}",
