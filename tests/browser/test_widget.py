@@ -341,3 +341,71 @@ def test_the_widget_fits_the_size_budget(blog: Blog) -> None:
     assert served.status == 200
     size = len(gzip.compress(served.body.encode(), compresslevel=9))
     assert size <= BUDGET_GZIPPED, f"embed.js is {size} bytes gzipped, over {BUDGET_GZIPPED}"
+
+
+def test_pages_load_on_demand(page: Page, blog: Blog) -> None:
+    post_id = "busy"
+    ids = [blog.comment(post_id, "Reader", f"Comment number {n}") for n in range(21)]
+    page.goto(blog.url(post_id))
+    expect(page.locator("[data-comment-id]")).to_have_count(20)
+    page.get_by_role("button", name="Load more comments").click()
+    expect(page.locator("[data-comment-id]")).to_have_count(21)
+    assert (
+        page.locator("[data-comment-id]").evaluate_all("nodes => nodes.map(n => n.dataset.commentId)") == ids
+    )
+    expect(page.get_by_role("button", name="Load more comments")).to_be_hidden()
+
+
+def test_a_held_preview_goes_once_published_or_a_week_old(page: Page, blog: Blog) -> None:
+    post_id = "previews"
+    page.goto(blog.url(post_id))
+    for text in (
+        "First held https://a.example https://b.example",
+        "Second held https://c.example https://d.example",
+    ):
+        fill_form(page, "Ada", text)
+        post(page)
+        expect(page.locator("[data-comment-id]", has_text=text)).to_contain_text("Awaiting moderation")
+    queue = blog.stack.request("GET", f"/moderation/queue?post_id={post_id}", headers=auth(blog)).body[
+        "items"
+    ]
+    first, second = (item["id"] for item in queue)
+    # WHEN a moderator publishes the first, and the second has waited more than a week
+    approved = blog.stack.request(
+        "POST", f"/moderation/comments/{first}/decision", {"action": "approve"}, headers=auth(blog)
+    )
+    assert approved.status == 200
+    page.evaluate(
+        """id => {
+          const key = Object.keys(localStorage).find(k => k.startsWith("comments:awaiting:"));
+          const kept = JSON.parse(localStorage.getItem(key));
+          kept.find(item => item.id === id).saved_at -= 8 * 24 * 3600 * 1000;
+          localStorage.setItem(key, JSON.stringify(kept));
+        }""",
+        second,
+    )
+    page.reload()
+    # THEN the first shows as published, the second's preview is gone, and nothing is kept
+    expect(comment_in(page, first)).to_be_visible()
+    expect(comment_in(page, first)).not_to_contain_text("Awaiting moderation")
+    expect(comment_in(page, second)).to_have_count(0)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('comments:awaiting:'))") == []
+
+
+def test_themable_with_custom_properties_and_dark_by_preference(browser: Browser, blog: Blog) -> None:
+    blog.comment("theme", "Ada", "Colours")
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(blog.url("theme"))
+        card = page.locator("[data-comment-id] .c-card")
+        button = page.locator('form button[type="submit"]')
+        # dark by the reader's preference
+        expect(card).to_have_css("background-color", "rgb(21, 27, 35)")
+        # and the blog's own accent colour through a custom property on the element
+        page.locator("[data-comments]").evaluate(
+            "host => host.style.setProperty('--comments-accent', 'rgb(1, 2, 3)')"
+        )
+        expect(button).to_have_css("background-color", "rgb(1, 2, 3)")
+    finally:
+        context.close()
