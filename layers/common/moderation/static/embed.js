@@ -3,8 +3,8 @@
 (function () {
   "use strict";
   // document.currentScript is null once an async script has finished its first run: read it now.
-  var self = document.currentScript;
-  var ORIGIN = self && self.src ? new URL(self.src).origin : location.origin;
+  var self = document.currentScript || document.querySelector('script[src$="/embed.js"]');
+  var ORIGIN = self && self.src ? new URL(self.src, location.href).origin : location.origin;
   var WEEK = 7 * 24 * 3600 * 1000;
   var MAX_DEPTH = 4;
   var PAGE = 20;
@@ -14,7 +14,7 @@
     en: {
       title: "Comments", loading: "Loading comments…", empty: "No comments yet. Be the first.",
       loadFailed: "The comments could not be loaded.", retry: "Try again",
-      more: "Load more comments", moreReplies: "Show more replies ({n})", reply: "Reply",
+      more: "Load more comments", moreReplies: "Show more replies ({n})", reply: "Reply", replyTo: "Reply to {name}",
       name: "Name", email: "E-mail (optional, never shown)", body: "Comment", post: "Post comment",
       replyingTo: "Replying to {name}", cancel: "Cancel", sending: "Sending…",
       published: "Thank you, your comment is published.",
@@ -48,7 +48,7 @@
     de: {
       title: "Kommentare", loading: "Kommentare werden geladen…", empty: "Noch keine Kommentare. Schreiben Sie den ersten.",
       loadFailed: "Die Kommentare konnten nicht geladen werden.", retry: "Erneut versuchen",
-      more: "Weitere Kommentare laden", moreReplies: "Weitere Antworten zeigen ({n})", reply: "Antworten",
+      more: "Weitere Kommentare laden", moreReplies: "Weitere Antworten zeigen ({n})", reply: "Antworten", replyTo: "{name} antworten",
       name: "Name", email: "E-Mail (freiwillig, wird nie angezeigt)", body: "Kommentar", post: "Kommentar senden",
       replyingTo: "Antwort an {name}", cancel: "Abbrechen", sending: "Wird gesendet…",
       published: "Danke, Ihr Kommentar ist veröffentlicht.",
@@ -170,8 +170,9 @@
 
   Widget.prototype.render = function () {
     var t = this.t, w = this;
-    var root = this.host.attachShadow ? this.host.attachShadow({ mode: "open" }) : this.host;
-    if (root !== this.host && root.adoptedStyleSheets !== undefined && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+    var root = this.host.attachShadow({ mode: "open" });
+    // A constructed sheet is not inline style, so a blog's Content-Security-Policy need not allow it.
+    if (root.adoptedStyleSheets !== undefined && CSSStyleSheet.prototype.replaceSync) {
       var sheet = new CSSStyleSheet();
       sheet.replaceSync(CSS);
       root.adoptedStyleSheets = [sheet];
@@ -252,7 +253,7 @@
         ]),
         el("p", { "class": "c-body", text: item.body }),
         item.awaiting ? el("span", { "class": "c-badge", text: t.awaiting }) : null,
-        item.awaiting ? null : el("button", { type: "button", "class": "c-link", text: t.reply, on: { click: function () { w.replyTo(item); } } })
+        item.awaiting ? null : el("button", { type: "button", "class": "c-link", text: t.reply, "aria-label": format(t.replyTo, { name: item.author_name }), on: { click: function () { w.replyTo(item); } } })
       ]),
       replies
     ]);
