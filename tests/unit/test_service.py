@@ -259,3 +259,16 @@ def test_nudges_count_against_the_rate_limit(store: InMemoryStore, clock: Clock)
         assert isinstance(service.submit("p1", comment("[[insult=0.7]]", nudge=True), "1.1.1.1"), Nudge)
     with pytest.raises(RateLimited):
         service.submit("p1", comment("[[insult=0.7]]", nudge=True), "1.1.1.1")
+
+
+def test_the_nudge_flag_is_not_part_of_what_an_idempotency_key_guards(
+    service: CommentService, store: InMemoryStore
+) -> None:
+    # GIVEN a clean comment posted with the flag, decided as usual under a key
+    first = decided(service, "p1", comment("Kind words", nudge=True), None, idempotency_key="k1")
+    # WHEN the same comment comes again under that key without the flag (a retry of "post anyway")
+    again = decided(service, "p1", comment("Kind words"), None, idempotency_key="k1")
+    # THEN it is the same comment, answered again, not a reused key
+    assert again.replayed
+    assert again.comment == first.comment
+    assert len(store.comments) == 1
