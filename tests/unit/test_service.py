@@ -11,11 +11,12 @@ from moderation.errors import (
     StorageUnavailable,
 )
 from moderation.models import NewComment
-from moderation.service import CommentService, Nudge, Submission
+from moderation.service import CommentService, Nudge
 from moderation.settings import Settings
 
 from tests.support.fakes import Clock, InMemoryStore
 from tests.support.scorers import ScriptedScorer
+from tests.support.submissions import decided
 
 
 @pytest.fixture
@@ -42,19 +43,6 @@ def service(store: InMemoryStore, clock: Clock) -> CommentService:
 
 def comment(body: str = "Lovely post", **fields: object) -> NewComment:
     return NewComment.model_validate({"author_name": "Ada", "body": body, **fields})
-
-
-def decided(
-    service: CommentService,
-    post_id: str,
-    request: NewComment,
-    client_ip: str | None,
-    idempotency_key: str | None = None,
-) -> Submission:
-    """A submission that was decided, not answered with a nudge."""
-    outcome = service.submit(post_id, request, client_ip, idempotency_key)
-    assert isinstance(outcome, Submission), outcome
-    return outcome
 
 
 @pytest.mark.parametrize(
