@@ -1,10 +1,12 @@
-"""GET /console, /console/config.json, /static/{name}: the moderators' console, deployed with the stack.
+"""GET /console, /console/config.json, /static/{name}: the moderators' console, deployed with the stack;
+GET /embed.js: the comments widget blogs embed.
 
 The files ship in the common layer (moderation/static); the local stack routes these paths to
 this same function, so the console on a laptop and in AWS is the same code. Served from the API's own origin,
 it needs no CORS and no separate bucket or distribution.
 """
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +31,9 @@ app = create_resolver()
 
 ASSET_NAME = r"^[a-z0-9_-]{1,64}\.(?:js|css|html)$"
 TYPES = {".js": "application/javascript", ".css": "text/css", ".html": "text/html"}
+# Blogs paste the unversioned /embed.js, so a fix must reach readers soon: five minutes fresh, then a
+# revalidation that costs a 304 while the file is unchanged.
+EMBED_CACHE = "public, max-age=300, stale-while-revalidate=86400"
 
 
 class CognitoConfig(BaseModel):
@@ -73,6 +78,34 @@ def page() -> Response[str]:
 @app.get("/static/<name>", summary="The console's scripts and styles", include_in_schema=False)
 def asset(name: Annotated[str, PathParam(min_length=1, max_length=80)]) -> Response[str]:
     return _file(name, cache_seconds=300)
+
+
+@app.get("/embed.js", summary="The comments widget for a blog's pages", include_in_schema=False)
+def embed() -> Response[str]:
+    body = _read("embed.js")
+    if body is None:
+        raise NotFound("No such file.")
+    etag = _etag(body)
+    headers = {
+        "Cache-Control": EMBED_CACHE,
+        "ETag": etag,
+        "X-Content-Type-Options": "nosniff",
+        # Loaded by <script> from the blog's origin, including pages that require this opt-in (COEP).
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+    if etag in (app.current_event.headers.get("if-none-match") or "").replace(" ", "").split(","):
+        return Response(status_code=304, body="", headers=headers)
+    return Response(
+        status_code=200,
+        content_type="application/javascript; charset=utf-8",
+        body=body,
+        headers=headers,
+    )
+
+
+@lru_cache(maxsize=4)
+def _etag(body: str) -> str:
+    return '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
 
 
 @app.get("/console/config.json", summary="How the console signs in", include_in_schema=False)

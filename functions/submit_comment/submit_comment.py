@@ -12,8 +12,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import observability, runtime
 from moderation.http import create_resolver, error_response, resolve
 from moderation.http.openapi_docs import COMMON_ERRORS, RETRY_AFTER, json_response
-from moderation.models import POST_ID_PATTERN, NewComment, PublicComment
-from moderation.service import CommentService, Submission
+from moderation.models import POST_ID_PATTERN, NewComment, NudgeAnswer, NudgeDetails, PublicComment
+from moderation.service import CommentService, Nudge, Submission
 
 logger = Logger()
 tracer = observability.tracer()
@@ -27,6 +27,7 @@ runtime.comment_service()
     "/posts/<post_id>/comments",
     summary="Submit a comment",
     responses={
+        200: json_response("a nudge: the model would hold or reject it; nothing stored", NudgeAnswer),
         201: json_response("published at once", PublicComment),
         202: json_response("held for review", PublicComment),
         409: json_response("duplicate_comment or idempotency_key_reused"),
@@ -44,13 +45,23 @@ def submit_comment(
 ) -> Response[Any]:
     source_ip = app.current_event.request_context.http.source_ip
     submission = service.submit(post_id, comment, source_ip, idempotency_key)
-    if not submission.replayed:
+    if isinstance(submission, Nudge):
+        metrics.add_metric(name="Comments_nudged", unit=MetricUnit.Count, value=1)
+    elif not submission.replayed:
         metrics.add_metric(name=f"Comments_{submission.status}", unit=MetricUnit.Count, value=1)
     return submission_response(submission)
 
 
-def submission_response(submission: Submission) -> Response[Any]:
-    """201 published, 202 held, 422 rejected (stored all the same): the contract's answers."""
+def submission_response(submission: Submission | Nudge) -> Response[Any]:
+    """201 published, 202 held, 422 rejected (stored all the same), 200 a nudge (nothing stored)."""
+    if isinstance(submission, Nudge):
+        return Response(
+            status_code=200,
+            content_type=content_types.APPLICATION_JSON,
+            body=NudgeAnswer(
+                nudge=NudgeDetails(labels=submission.labels, message=submission.message)
+            ).model_dump(mode="json"),
+        )
     headers = {"Idempotent-Replayed": "true"} if submission.replayed else None
     if submission.status == "rejected":
         return error_response(

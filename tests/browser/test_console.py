@@ -7,23 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect
 
-from scripts.machine_setup import Machine, NotFound, find_chromium
 from tests.support.local_stack import LocalStackProcess, local_stack
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 POST = "browser-post"
 MARKUP = "<img src=x onerror=alert(1)><b>bold</b>"
 
@@ -32,22 +21,6 @@ MARKUP = "<img src=x onerror=alert(1)><b>bold</b>"
 def stack() -> Iterator[LocalStackProcess]:
     with local_stack() as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # The browser `make browser-deps` found or installed (CHROMIUM=/path overrides it).
-    try:
-        chromium = find_chromium(Machine.this_one())
-    except NotFound as wrong:
-        pytest.fail(str(wrong))
-    if chromium is None:
-        # Never skip: a console nobody tested is not done.
-        pytest.fail("no Chromium found: run `make browser-deps`, or set CHROMIUM=/path/to/chrome")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -34,8 +34,10 @@ def test_banner_prints_the_urls_and_the_token(stack: LocalStackProcess) -> None:
 def test_demo_page_and_openapi_are_served(stack: LocalStackProcess) -> None:
     page = stack.request("GET", "/")
     assert page.status == 200
-    assert 'id="comment-form"' in page.body
-    assert stack.request("GET", "/demo/demo.js").status == 200
+    assert '<div data-comments data-post-id="hello-world">' in page.body
+    assert '<script src="/embed.js" async>' in page.body
+    assert stack.request("GET", "/demo/snippet.js").status == 200
+    assert stack.request("GET", "/embed.js").status == 200
     spec = stack.request("GET", "/openapi.json").body
     assert {"get", "post"} <= set(spec["paths"]["/posts/{post_id}/comments"])
 

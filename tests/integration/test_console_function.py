@@ -11,8 +11,9 @@ from moderation import runtime
 from tests.integration.conftest import HttpResult, invoke_handler, load_event
 
 
-def get(path: str) -> HttpResult:
+def get(path: str, headers: dict[str, str] | None = None) -> HttpResult:
     event = copy.deepcopy(load_event("list_comments"))
+    event["headers"] = {**event.get("headers", {}), **(headers or {})}
     event["routeKey"] = event["requestContext"]["routeKey"] = "GET /console"
     event["rawPath"] = event["requestContext"]["http"]["path"] = path
     event["rawQueryString"] = ""
@@ -62,3 +63,20 @@ def test_config_offers_the_hosted_ui_only_when_the_stack_has_one(monkeypatch: py
             "client_id": "4f2q7sm1kexample0client0id",
         }
     }
+
+
+def test_the_widget_is_served_for_any_page_cached_briefly_and_revalidated_by_etag() -> None:
+    # GIVEN a blog page's <script src=".../embed.js">
+    script = get("/embed.js")
+    assert script.status == 200
+    assert script.headers["content-type"].startswith("application/javascript")
+    assert "attachShadow" in script.body
+    # THEN it may be loaded from another origin and is fresh for five minutes, then revalidated
+    assert script.headers["cross-origin-resource-policy"] == "cross-origin"
+    assert script.headers["cache-control"].startswith("public, max-age=300")
+    etag = script.headers["etag"]
+    # WHEN the browser revalidates an unchanged file THEN it gets 304 and no body
+    again = get("/embed.js", {"if-none-match": etag})
+    assert again.status == 304
+    assert not again.body
+    assert get("/embed.js", {"if-none-match": '"stale"'}).status == 200

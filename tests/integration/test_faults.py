@@ -25,6 +25,7 @@ from moderation.service import CommentService, Submission
 from moderation.store import DynamoCommentStore
 
 from tests.integration.conftest import HttpResult
+from tests.support.submissions import decided
 
 Post = Callable[..., HttpResult]
 ErrorFactory = Callable[[str], Exception]
@@ -205,7 +206,7 @@ def test_concurrent_requests_with_one_idempotency_key_store_one_comment(
 
     # WHEN both submit the same comment with the same key at the same time
     def submit(service: CommentService) -> Submission:
-        return service.submit(POST, request, READER_IP, idempotency_key="double-click")
+        return decided(service, POST, request, READER_IP, idempotency_key="double-click")
 
     with ThreadPoolExecutor(2) as pool:
         first, second = pool.map(submit, services)

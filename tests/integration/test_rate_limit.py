@@ -16,6 +16,7 @@ from moderation.service import CommentService
 from moderation.store import DynamoCommentStore
 
 from tests.integration.conftest import HttpResult
+from tests.support.submissions import decided
 
 Post = Callable[..., HttpResult]
 POST = "why-we-moderate"
@@ -62,7 +63,9 @@ def test_concurrent_posts_from_one_client_never_exceed_the_limit(
     def submit(numbered: tuple[int, CommentService]) -> str:
         n, service = numbered
         try:
-            return service.submit(POST, NewComment(author_name="Ada", body=f"at once {n}"), READER_IP).status
+            return decided(
+                service, POST, NewComment(author_name="Ada", body=f"at once {n}"), READER_IP
+            ).status
         except RateLimited:
             return "rate_limited"
 

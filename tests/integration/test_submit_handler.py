@@ -198,3 +198,37 @@ def test_storage_failure_answers_503_and_stores_nothing(
     assert (result.status, result.body["error"]["code"]) == (503, "service_unavailable")
     assert int(result.headers["retry-after"]) >= 1
     assert stored_comments(aws) == []
+
+
+def test_a_nudge_answers_200_with_labels_and_stores_nothing(post_comment: Post, aws: Any) -> None:
+    # GIVEN a submission that asks to be nudged, which the model would hold
+    result = post_comment(comment("You are clueless [[insult=0.7]]", nudge=True))
+    # THEN the writer is told why, and nothing is stored
+    assert result.status == 200
+    assert result.body["nudge"]["labels"] == ["insult"]
+    assert "insulting" in result.body["nudge"]["message"]
+    assert stored_comments(aws) == []
+    # WHEN they post it anyway, it is decided as usual
+    assert post_comment(comment("You are clueless [[insult=0.7]]")).status == 202
+
+
+def test_a_nudge_never_names_the_banned_word_that_matched(
+    post_comment: Post, aws: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BANNED_WORDS", "scumbag")
+    runtime.reset()
+    result = post_comment(comment("what a scumbag", nudge=True))
+    assert result.status == 422
+    assert result.body["error"]["details"]["reasons"] == ["banned_word"]
+    assert "scumbag" not in json.dumps(result.body)
+
+
+def test_nudges_count_against_the_rate_limit(
+    post_comment: Post, monkeypatch: pytest.MonkeyPatch, aws: Any
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "2")
+    runtime.reset()
+    nudged = [post_comment(comment(f"dim take {n} [[insult=0.7]]", nudge=True)).status for n in range(2)]
+    assert nudged == [200, 200]
+    assert post_comment(comment("now a clean one")).status == 429
+    assert stored_comments(aws) == []

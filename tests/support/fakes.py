@@ -6,7 +6,7 @@ from typing import Any
 
 from moderation.errors import DuplicateComment, StorageUnavailable
 from moderation.models import Status, StoredComment
-from moderation.rate_limit import RateLog, RateRace
+from moderation.rate_limit import RateClaim, RateLog, RateRace
 from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
 
 
@@ -74,3 +74,8 @@ class InMemoryStore:
 
     def get_rate_log(self, client_hash: str) -> RateLog:
         return self.rate.get(client_hash, RateLog())
+
+    def record_rate(self, claim: RateClaim) -> None:
+        if self.get_rate_log(claim.client_hash).version != claim.expected_version:
+            raise RateRace
+        self.rate[claim.client_hash] = RateLog(claim.hits, claim.expected_version + 1)

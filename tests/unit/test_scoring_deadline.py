@@ -15,6 +15,7 @@ from moderation_tools.local.template import Template
 from tests.support.aws import TEMPLATE
 from tests.support.fakes import Clock, InMemoryStore
 from tests.support.scorers import ScriptedScorer
+from tests.support.submissions import decided
 
 
 class GatedScorer(ScriptedScorer):
@@ -54,7 +55,7 @@ def test_a_scorer_past_its_deadline_holds_the_comment(scorer: GatedScorer) -> No
     service = make_service(store, scorer)
 
     # WHEN a comment is submitted
-    outcome = service.submit("p1", comment("Stuck [[gate]]"), None)
+    outcome = decided(service, "p1", comment("Stuck [[gate]]"), None)
 
     # THEN the answer came without the score: stored and held for review, never published
     assert not scorer.finished.is_set()
@@ -66,11 +67,11 @@ def test_while_an_abandoned_scoring_runs_the_next_comments_are_held_at_once(scor
     # GIVEN a first comment whose scoring was abandoned and is still running
     store = InMemoryStore()
     service = make_service(store, scorer)
-    service.submit("p1", comment("Stuck [[gate]]"), None)
+    decided(service, "p1", comment("Stuck [[gate]]"), None)
     calls_before = len(scorer.calls)
 
     # WHEN more comments arrive meanwhile
-    later = [service.submit("p1", comment(f"Fine {n}"), None) for n in range(3)]
+    later = [decided(service, "p1", comment(f"Fine {n}"), None) for n in range(3)]
 
     # THEN each is held without queueing behind the stuck scorer (which is never called again)
     assert [outcome.reasons for outcome in later] == [["scoring_unavailable"]] * 3
@@ -80,12 +81,12 @@ def test_while_an_abandoned_scoring_runs_the_next_comments_are_held_at_once(scor
     # AND once the scorer comes back, comments are scored again
     scorer.gate.set()
     assert scorer.finished.wait(timeout=10)
-    assert service.submit("p1", comment("After"), None).status == "published"
+    assert decided(service, "p1", comment("After"), None).status == "published"
 
 
 def test_a_fast_scorer_is_unaffected(scorer: GatedScorer) -> None:
     service = make_service(InMemoryStore(), scorer)
-    outcomes = [service.submit("p1", comment(f"Quick {n} [[insult=0.95]]"), None) for n in range(5)]
+    outcomes = [decided(service, "p1", comment(f"Quick {n} [[insult=0.95]]"), None) for n in range(5)]
     assert {outcome.status for outcome in outcomes} == {"rejected"}
 
 

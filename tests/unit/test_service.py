@@ -11,11 +11,12 @@ from moderation.errors import (
     StorageUnavailable,
 )
 from moderation.models import NewComment
-from moderation.service import CommentService
+from moderation.service import CommentService, Nudge
 from moderation.settings import Settings
 
 from tests.support.fakes import Clock, InMemoryStore
 from tests.support.scorers import ScriptedScorer
+from tests.support.submissions import decided
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def service(store: InMemoryStore, clock: Clock) -> CommentService:
     return make_service(store, clock)
 
 
-def comment(body: str = "Lovely post", **fields: str) -> NewComment:
+def comment(body: str = "Lovely post", **fields: object) -> NewComment:
     return NewComment.model_validate({"author_name": "Ada", "body": body, **fields})
 
 
@@ -55,7 +56,7 @@ def comment(body: str = "Lovely post", **fields: str) -> NewComment:
 def test_every_comment_is_stored_whatever_its_fate(
     service: CommentService, store: InMemoryStore, body: str, status: str
 ) -> None:
-    outcome = service.submit("p1", comment(body), "203.0.113.9")
+    outcome = decided(service, "p1", comment(body), "203.0.113.9")
     assert outcome.status == status
     [stored] = store.comments.values()
     assert stored.status == status
@@ -63,7 +64,7 @@ def test_every_comment_is_stored_whatever_its_fate(
 
 
 def test_a_rejection_answers_with_the_id_and_reasons(service: CommentService, store: InMemoryStore) -> None:
-    outcome = service.submit("p1", comment("[[insult=0.97]]"), None)
+    outcome = decided(service, "p1", comment("[[insult=0.97]]"), None)
     [stored] = store.comments.values()
     assert outcome.status == "rejected"
     assert (outcome.comment.id, outcome.reasons) == (stored.id, ["score:insult"])
@@ -72,7 +73,7 @@ def test_a_rejection_answers_with_the_id_and_reasons(service: CommentService, st
 def test_a_failing_scorer_holds_the_comment_never_loses_or_publishes_it(
     service: CommentService, store: InMemoryStore
 ) -> None:
-    outcome = service.submit("p1", comment("[[fail]] kind words"), None)
+    outcome = decided(service, "p1", comment("[[fail]] kind words"), None)
     assert outcome.status == "pending"
     [stored] = store.comments.values()
     assert (stored.status, stored.reasons) == ("pending", ["scoring_unavailable"])
@@ -81,26 +82,26 @@ def test_a_failing_scorer_holds_the_comment_never_loses_or_publishes_it(
 def test_without_a_scorer_every_comment_is_held(store: InMemoryStore, clock: Clock) -> None:
     settings = Settings()
     service = CommentService(store, None, settings, b"s", clock=clock)
-    assert service.submit("p1", comment(), None).status == "pending"
+    assert decided(service, "p1", comment(), None).status == "pending"
     assert next(iter(store.comments.values())).reasons == ["scoring_unavailable"]
 
 
 def test_links_at_max_links_hold_the_comment(store: InMemoryStore, clock: Clock) -> None:
     service = make_service(store, clock, max_links=2)
-    assert service.submit("p1", comment("see https://a.example"), None).status == "published"
-    outcome = service.submit("p1", comment("see https://a.example and https://b.example"), None)
+    assert decided(service, "p1", comment("see https://a.example"), None).status == "published"
+    outcome = decided(service, "p1", comment("see https://a.example and https://b.example"), None)
     assert outcome.status == "pending"
     assert "too_many_links" in next(c for c in store.comments.values() if c.status == "pending").reasons
 
 
 def test_banned_words_reject_and_suspect_words_hold(store: InMemoryStore, clock: Clock) -> None:
     service = make_service(store, clock, banned_words=("scumbag",), suspect_words=("casino",))
-    assert service.submit("p1", comment("you s c u m b a g"), None).status == "rejected"
-    assert service.submit("p1", comment("try my c4sino"), None).status == "pending"
+    assert decided(service, "p1", comment("you s c u m b a g"), None).status == "rejected"
+    assert decided(service, "p1", comment("try my c4sino"), None).status == "pending"
 
 
 def test_private_data_is_stored_only_as_hashes(service: CommentService, store: InMemoryStore) -> None:
-    service.submit("p1", comment(author_email="Ada@Example.com"), "203.0.113.9")
+    decided(service, "p1", comment(author_email="Ada@Example.com"), "203.0.113.9")
     [stored] = store.comments.values()
     assert stored.author_email_hash
     assert "@" not in stored.author_email_hash
@@ -112,8 +113,8 @@ def test_private_data_is_stored_only_as_hashes(service: CommentService, store: I
 
 def test_rejected_comments_expire_after_the_retention(store: InMemoryStore, clock: Clock) -> None:
     service = make_service(store, clock, rejected_retention_days=7)
-    service.submit("p1", comment("[[toxicity=0.99]]"), None)
-    service.submit("p1", comment("fine"), None)
+    decided(service, "p1", comment("[[toxicity=0.99]]"), None)
+    decided(service, "p1", comment("fine"), None)
     rejected = next(c for c in store.comments.values() if c.status == "rejected")
     published = next(c for c in store.comments.values() if c.status == "published")
     assert rejected.expires_at == int(clock.now) + 7 * 86400
@@ -123,29 +124,29 @@ def test_rejected_comments_expire_after_the_retention(store: InMemoryStore, cloc
 def test_idempotent_repeat_returns_the_first_response_and_stores_nothing_new(
     service: CommentService, store: InMemoryStore
 ) -> None:
-    first = service.submit("p1", comment(), "1.1.1.1", idempotency_key="k1")
-    again = service.submit("p1", comment(), "1.1.1.1", idempotency_key="k1")
+    first = decided(service, "p1", comment(), "1.1.1.1", idempotency_key="k1")
+    again = decided(service, "p1", comment(), "1.1.1.1", idempotency_key="k1")
     assert (again.comment, again.reasons) == (first.comment, first.reasons)
     assert again.replayed
     assert len(store.comments) == 1
 
 
 def test_same_key_different_body_is_refused(service: CommentService, store: InMemoryStore) -> None:
-    service.submit("p1", comment("one"), None, idempotency_key="k1")
+    decided(service, "p1", comment("one"), None, idempotency_key="k1")
     with pytest.raises(IdempotencyKeyReused):
-        service.submit("p1", comment("two"), None, idempotency_key="k1")
+        decided(service, "p1", comment("two"), None, idempotency_key="k1")
     assert len(store.comments) == 1
 
 
 def test_duplicate_within_window_is_refused_then_allowed_after(
     service: CommentService, store: InMemoryStore, clock: Clock
 ) -> None:
-    service.submit("p1", comment(), None)
+    decided(service, "p1", comment(), None)
     with pytest.raises(DuplicateComment):
-        service.submit("p1", comment(), None)
-    service.submit("p2", comment(), None)
+        decided(service, "p1", comment(), None)
+    decided(service, "p2", comment(), None)
     clock.now += 601
-    service.submit("p1", comment(), None)
+    decided(service, "p1", comment(), None)
     assert len(store.comments) == 3
 
 
@@ -153,30 +154,30 @@ def test_duplicate_within_window_is_refused_then_allowed_after(
 def test_the_duplicate_check_compares_text_as_a_reader_sees_it(
     service: CommentService, store: InMemoryStore, variant: str
 ) -> None:
-    service.submit("p1", comment("Lovely post"), None)
+    decided(service, "p1", comment("Lovely post"), None)
     with pytest.raises(DuplicateComment):
-        service.submit("p1", NewComment(author_name="ADA", body=variant), None)
+        decided(service, "p1", NewComment(author_name="ADA", body=variant), None)
     assert len(store.comments) == 1
 
 
 def test_rate_limit_counts_per_client_and_says_when_to_retry(store: InMemoryStore, clock: Clock) -> None:
     service = make_service(store, clock, rate_limit_per_minute=2)
     clock.now = 1_800_000_010.0
-    service.submit("p1", comment("a"), "1.1.1.1")
+    decided(service, "p1", comment("a"), "1.1.1.1")
     clock.now += 15
-    service.submit("p1", comment("b"), "1.1.1.1")
-    service.submit("p1", comment("c"), "2.2.2.2")
+    decided(service, "p1", comment("b"), "1.1.1.1")
+    decided(service, "p1", comment("c"), "2.2.2.2")
     with pytest.raises(RateLimited) as refused:
-        service.submit("p1", comment("d"), "1.1.1.1")
+        decided(service, "p1", comment("d"), "1.1.1.1")
     # The first post leaves the last minute 45 s from now; then one more fits.
     assert refused.value.retry_after == 45
     assert len(store.comments) == 3
     clock.now += 44.9
     with pytest.raises(RateLimited) as refused:
-        service.submit("p1", comment("d"), "1.1.1.1")
+        decided(service, "p1", comment("d"), "1.1.1.1")
     assert refused.value.retry_after == 1
     clock.now += 0.1
-    service.submit("p1", comment("d"), "1.1.1.1")
+    decided(service, "p1", comment("d"), "1.1.1.1")
     assert len(store.comments) == 4
 
 
@@ -191,7 +192,7 @@ def test_ten_posts_in_three_seconds_with_a_limit_of_five_accept_exactly_five(
         clock.now = start + n * 0.3
         # WHEN it posts ten times in three seconds
         try:
-            service.submit("p1", comment(f"comment {n}"), "1.1.1.1")
+            decided(service, "p1", comment(f"comment {n}"), "1.1.1.1")
             accepted += 1
         except RateLimited:
             pass
@@ -207,7 +208,7 @@ def test_no_minute_ever_holds_more_than_the_limit(store: InMemoryStore, clock: C
     for n in range(90):
         clock.now = 1_800_000_000.0 + n * 7
         try:
-            service.submit("p1", comment(f"comment {n}"), "1.1.1.1")
+            decided(service, "p1", comment(f"comment {n}"), "1.1.1.1")
             accepted.append(clock.now)
         except RateLimited as refused:
             # AND whenever it is refused, Retry-After is when the next post fits
@@ -223,46 +224,111 @@ def test_no_minute_ever_holds_more_than_the_limit(store: InMemoryStore, clock: C
 def test_refused_requests_use_no_quota(store: InMemoryStore, clock: Clock) -> None:
     # GIVEN a limit of 2, a published comment and an idempotent one
     service = make_service(store, clock, rate_limit_per_minute=2)
-    service.submit("p1", comment("first"), "1.1.1.1", idempotency_key="k1")
+    decided(service, "p1", comment("first"), "1.1.1.1", idempotency_key="k1")
 
     # WHEN the client sends duplicates, reuses its key for another text, and hits a storage failure
     for _ in range(3):
         with pytest.raises(DuplicateComment):
-            service.submit("p1", comment("first"), "1.1.1.1")
+            decided(service, "p1", comment("first"), "1.1.1.1")
         with pytest.raises(IdempotencyKeyReused):
-            service.submit("p1", comment("other"), "1.1.1.1", idempotency_key="k1")
-        assert service.submit("p1", comment("first"), "1.1.1.1", idempotency_key="k1").replayed
+            decided(service, "p1", comment("other"), "1.1.1.1", idempotency_key="k1")
+        assert decided(service, "p1", comment("first"), "1.1.1.1", idempotency_key="k1").replayed
     store.fail_writes = True
     with pytest.raises(StorageUnavailable):
-        service.submit("p1", comment("lost"), "1.1.1.1")
+        decided(service, "p1", comment("lost"), "1.1.1.1")
     store.fail_writes = False
 
     # THEN its one remaining post still goes through, and only then is it limited
-    service.submit("p1", comment("second"), "1.1.1.1")
+    decided(service, "p1", comment("second"), "1.1.1.1")
     with pytest.raises(RateLimited):
-        service.submit("p1", comment("third"), "1.1.1.1")
+        decided(service, "p1", comment("third"), "1.1.1.1")
 
 
 def test_rate_limit_zero_turns_it_off(store: InMemoryStore, clock: Clock) -> None:
     service = make_service(store, clock, rate_limit_per_minute=0)
     for n in range(20):
-        service.submit("p1", comment(f"comment {n}"), "1.1.1.1")
+        decided(service, "p1", comment(f"comment {n}"), "1.1.1.1")
     assert len(store.comments) == 20
 
 
 def test_reply_needs_a_published_parent_on_the_same_post(
     service: CommentService, store: InMemoryStore
 ) -> None:
-    parent = service.submit("p1", comment("parent"), None).comment.id
-    held = service.submit("p1", comment("held [[insult=0.6]]"), None).comment.id
-    assert service.submit("p1", comment("reply", parent_id=parent), None).status == "published"
+    parent = decided(service, "p1", comment("parent"), None).comment.id
+    held = decided(service, "p1", comment("held [[insult=0.6]]"), None).comment.id
+    assert decided(service, "p1", comment("reply", parent_id=parent), None).status == "published"
     for post, parent_id in [("p2", parent), ("p1", "01NOPE"), ("p1", held)]:
         with pytest.raises(ParentNotFound):
-            service.submit(post, comment(f"reply to {parent_id}", parent_id=parent_id), None)
+            decided(service, post, comment(f"reply to {parent_id}", parent_id=parent_id), None)
 
 
 def test_storage_failure_raises_and_leaves_nothing(service: CommentService, store: InMemoryStore) -> None:
     store.fail_writes = True
     with pytest.raises(StorageUnavailable):
-        service.submit("p1", comment(), None)
+        decided(service, "p1", comment(), None)
     assert store.comments == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "labels"),
+    [
+        ("borderline [[insult=0.5]]", ["insult"]),
+        ("abuse [[threat=0.95]] and [[insult=0.6]]", ["threat", "insult"]),
+    ],
+)
+def test_a_nudge_asks_first_when_the_model_would_hold_or_reject_and_stores_nothing(
+    service: CommentService, store: InMemoryStore, body: str, labels: list[str]
+) -> None:
+    # GIVEN a writer who asks to be nudged
+    # WHEN the model's scores would hold or reject the comment
+    outcome = decided(service, "p1", comment(body, nudge=True), "203.0.113.9", idempotency_key="k1")
+    # THEN they get the labels, worst first, in words, and nothing is stored
+    assert isinstance(outcome, Nudge)
+    assert outcome.labels == labels
+    assert "come across as" in outcome.message
+    assert store.comments == {}
+    # AND posting it anyway, with the same key, decides it as usual
+    assert decided(service, "p1", comment(body), "203.0.113.9", idempotency_key="k1").status != "published"
+    assert len(store.comments) == 1
+
+
+@pytest.mark.parametrize(
+    "body", ["clean words", "see https://a.example and https://b.example", "[[fail]] hi"]
+)
+def test_a_nudge_is_only_about_the_model_everything_else_is_decided_as_usual(
+    store: InMemoryStore, clock: Clock, body: str
+) -> None:
+    service = make_service(store, clock, banned_words=("scumbag",))
+    outcome = decided(service, "p1", comment(body, nudge=True), None)
+    assert [c.id for c in store.comments.values()] == [outcome.comment.id]
+    # the flag itself is not part of what is stored
+    assert "nudge" not in next(iter(store.comments.values())).model_dump()
+
+
+def test_banned_words_are_not_nudged_but_rejected(store: InMemoryStore, clock: Clock) -> None:
+    service = make_service(store, clock, banned_words=("scumbag",))
+    outcome = decided(service, "p1", comment("you scumbag", nudge=True), None)
+    assert outcome.status == "rejected"
+    assert outcome.reasons == ["banned_word"]
+
+
+def test_nudges_count_against_the_rate_limit(store: InMemoryStore, clock: Clock) -> None:
+    service = make_service(store, clock, rate_limit_per_minute=2)
+    clock.now = 1_800_000_010.0
+    for _ in range(2):
+        assert isinstance(decided(service, "p1", comment("[[insult=0.7]]", nudge=True), "1.1.1.1"), Nudge)
+    with pytest.raises(RateLimited):
+        decided(service, "p1", comment("[[insult=0.7]]", nudge=True), "1.1.1.1")
+
+
+def test_the_nudge_flag_is_not_part_of_what_an_idempotency_key_guards(
+    service: CommentService, store: InMemoryStore
+) -> None:
+    # GIVEN a clean comment posted with the flag, decided as usual under a key
+    first = decided(service, "p1", comment("Kind words", nudge=True), None, idempotency_key="k1")
+    # WHEN the same comment comes again under that key without the flag (a retry of "post anyway")
+    again = decided(service, "p1", comment("Kind words"), None, idempotency_key="k1")
+    # THEN it is the same comment, answered again, not a reused key
+    assert again.replayed
+    assert again.comment == first.comment
+    assert len(store.comments) == 1

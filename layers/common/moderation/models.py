@@ -53,6 +53,11 @@ class NewComment(BaseModel):
     body: str = Field(description=f"1–{MAX_BODY_CHARS} characters after trimming white space")
     author_email: Email | None = Field(default=None, description="never shown publicly")
     parent_id: CommentId | None = Field(default=None, description="id of the comment replied to")
+    nudge: bool = Field(
+        default=False,
+        description="ask first: if the model's scores alone would hold or reject it, answer 200 with a nudge "
+        "and store nothing",
+    )
 
     @field_validator("body")
     @classmethod
@@ -64,6 +69,17 @@ class NewComment(BaseModel):
         if len(value) > MAX_BODY_CHARS:
             raise ValueError(f"body must be at most {MAX_BODY_CHARS} characters")
         return value
+
+
+class NudgeDetails(BaseModel):
+    labels: list[str] = Field(description="the model's labels that would hold or reject it, worst first")
+    message: str = Field(description="for the writer, in plain words")
+
+
+class NudgeAnswer(BaseModel):
+    """200 to a submission with `"nudge": true` that the model would hold or reject; nothing was stored."""
+
+    nudge: NudgeDetails
 
 
 class PublicComment(BaseModel):

@@ -41,6 +41,7 @@ class CommentStore(Protocol):
     def get(self, comment_id: str) -> StoredComment | None: ...
     def get_idempotency(self, post_id: str, key_hash: str, now: int) -> IdempotencyRecord | None: ...
     def get_rate_log(self, client_hash: str) -> RateLog: ...
+    def record_rate(self, claim: RateClaim) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,33 @@ class Submission:
     @classmethod
     def replay(cls, record: dict[str, Any]) -> Submission:
         return cls(PublicComment.model_validate(record["comment"]), list(record["reasons"]), replayed=True)
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """The model's scores alone would hold or reject the comment; its writer may edit it first.
+
+    Nothing is stored.
+    """
+
+    labels: list[str]
+
+    @property
+    def message(self) -> str:
+        words = " and ".join(NUDGE_WORDS.get(label, label) for label in self.labels)
+        return f"Your comment may come across as {words}. Edit it, or post it anyway."
+
+
+# A reader's words for the model's labels; the widget has its own, in the reader's language.
+NUDGE_WORDS = {
+    "toxicity": "toxic",
+    "severe_toxicity": "very toxic",
+    "obscene": "obscene",
+    "threat": "threatening",
+    "insult": "insulting",
+    "identity_attack": "attacking who someone is",
+    "sexual_explicit": "sexually explicit",
+}
 
 
 class CommentService:
@@ -94,10 +122,12 @@ class CommentService:
         request: NewComment,
         client_ip: str | None,
         idempotency_key: str | None = None,
-    ) -> Submission:
+    ) -> Submission | Nudge:
         moment = self._clock()
         now, now_ms = int(moment), int(moment * 1000)
-        fingerprint = _sha256(json.dumps([post_id, request.model_dump(mode="json")], sort_keys=True))
+        # The nudge flag asks a question about the comment; it is not part of it.
+        content = request.model_dump(mode="json", exclude={"nudge"})
+        fingerprint = _sha256(json.dumps([post_id, content], sort_keys=True))
         key_hash = _sha256(idempotency_key) if idempotency_key else None
         if key_hash:
             replay = self._replay(post_id, key_hash, fingerprint, now)
@@ -109,6 +139,10 @@ class CommentService:
         parent = self._check_parent(post_id, request.parent_id)
 
         scores, decision = self._score(request.body)
+        nudge = self._nudge(scores) if request.nudge else None
+        if nudge:
+            self._count_without_comment(rate, client_hash, now_ms)
+            return nudge
         comment = self._new_comment(post_id, request, scores, decision, client_hash, now)
         outcome = Submission(comment.public(), comment.reasons)
         guards = CreateGuards(
@@ -167,6 +201,26 @@ class CommentService:
                 details={"parent_id": parent_id},
             )
         return parent
+
+    def _count_without_comment(self, rate: RateClaim | None, client_hash: str | None, now_ms: int) -> None:
+        """A nudge stores nothing but counts against the rate limit like a post."""
+        for _ in range(RATE_CLAIM_ATTEMPTS):
+            if rate is None:
+                return
+            try:
+                self._store.record_rate(rate)
+                return
+            except RateRace:
+                rate = self._claim_rate(client_hash, now_ms)
+        raise RateLimited(retry_after=1)
+
+    def _nudge(self, scores: dict[str, float]) -> Nudge | None:
+        """Only the model's verdict is worth a second thought; word lists, links and limits are not."""
+        over = sorted(
+            (label for label, value in scores.items() if value >= self._thresholds.review),
+            key=lambda label: -scores[label],
+        )
+        return Nudge(over) if over else None
 
     def _score(self, body: str) -> tuple[dict[str, float], Decision]:
         hold: list[str] = []

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from moderation.rate_limit import RateClaim, RateLog
+from moderation.rate_limit import RateClaim, RateLog, RateRace
 from moderation.store.part import StorePart
 from moderation.store.table import TableAccess, storage_errors
 
@@ -119,6 +119,11 @@ class Guards(StorePart):
         return IdempotencyRecord(
             fingerprint=str(item["fingerprint"]), outcome=json.loads(str(item["outcome"]))
         )
+
+    def record_rate(self, claim: RateClaim) -> None:
+        """Count a post that stores no comment (a nudge): the rate log alone, on the version read."""
+        if self._db.transact([_rate_put(self._db, claim)]) is not None:
+            raise RateRace
 
     def get_rate_log(self, client_hash: str) -> RateLog:
         """The client's accepted posts as last stored (an empty log for a new client)."""
