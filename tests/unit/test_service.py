@@ -281,7 +281,7 @@ def test_a_nudge_asks_first_when_the_model_would_hold_or_reject_and_stores_nothi
 ) -> None:
     # GIVEN a writer who asks to be nudged
     # WHEN the model's scores would hold or reject the comment
-    outcome = decided(service, "p1", comment(body, nudge=True), "203.0.113.9", idempotency_key="k1")
+    outcome = service.submit("p1", comment(body, nudge=True), "203.0.113.9", idempotency_key="k1")
     # THEN they get the labels, worst first, in words, and nothing is stored
     assert isinstance(outcome, Nudge)
     assert outcome.labels == labels
@@ -316,9 +316,9 @@ def test_nudges_count_against_the_rate_limit(store: InMemoryStore, clock: Clock)
     service = make_service(store, clock, rate_limit_per_minute=2)
     clock.now = 1_800_000_010.0
     for _ in range(2):
-        assert isinstance(decided(service, "p1", comment("[[insult=0.7]]", nudge=True), "1.1.1.1"), Nudge)
+        assert isinstance(service.submit("p1", comment("[[insult=0.7]]", nudge=True), "1.1.1.1"), Nudge)
     with pytest.raises(RateLimited):
-        decided(service, "p1", comment("[[insult=0.7]]", nudge=True), "1.1.1.1")
+        service.submit("p1", comment("[[insult=0.7]]", nudge=True), "1.1.1.1")
 
 
 def test_the_nudge_flag_is_not_part_of_what_an_idempotency_key_guards(
