@@ -1,4 +1,5 @@
-"""/moderation/...: the review queue, one comment, decisions, claims and counts, for moderators only.
+"""/moderation/...: the review queue, one comment, decisions (one or many), claims and counts, for
+moderators only.
 
 In AWS the HTTP API's JWT authorizer (Cognito) has already checked the token; here we check the
 `moderators` group in its claims (403 without it, 401 without claims).
@@ -13,17 +14,24 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import observability, runtime
+from moderation.errors import DomainError
 from moderation.http import create_resolver, resolve
 from moderation.http.auth import moderator_from_claims
+from moderation.http.errors import http_error
 from moderation.http.openapi_docs import COMMON_ERRORS, json_response
 from moderation.models import (
     POST_ID_PATTERN,
+    BulkDecisionItem,
+    BulkDecisionRequest,
+    BulkDecisionResult,
     ClaimRequest,
     ClaimResult,
     CommentDetail,
     DecisionRequest,
+    ModerationDetail,
     ModerationQueuePage,
     Moderator,
+    ModeratorIdentity,
     Status,
     StatusCounts,
 )
@@ -66,22 +74,23 @@ def queue(
     post_id: PostIdFilter = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=2048)] = None,
+    reason: Annotated[str | None, Query(pattern=r"^[a-z_:]{1,64}$")] = None,
 ) -> ModerationQueuePage:
-    return service.queue(status, post_id, limit, cursor)
+    return service.queue(status, post_id, limit, cursor, reason)
 
 
 @app.get(
     "/moderation/comments/<comment_id>",
-    summary="One comment with its scores, reasons, version and history",
+    summary="One comment with its scores, reasons, history, the comment it answers and its reports",
     responses={
-        200: json_response("the comment", CommentDetail),
+        200: json_response("the comment", ModerationDetail),
         **NOT_FOUND,
         **AUTH_ERRORS,
         **COMMON_ERRORS,
     },
 )
 @tracer.capture_method
-def comment(comment_id: CommentIdPath, service: Service, _caller: Caller) -> CommentDetail:
+def comment(comment_id: CommentIdPath, service: Service, _caller: Caller) -> ModerationDetail:
     return service.detail(comment_id)
 
 
@@ -91,7 +100,9 @@ def comment(comment_id: CommentIdPath, service: Service, _caller: Caller) -> Com
     responses={
         200: json_response("the comment with its new version", CommentDetail),
         **NOT_FOUND,
-        409: json_response("conflict: the version is not the current one; nothing changed"),
+        409: json_response(
+            "conflict: the version is not the current one; no_change: it already has that status"
+        ),
         **AUTH_ERRORS,
         **COMMON_ERRORS,
     },
@@ -103,6 +114,39 @@ def decide(
     updated = service.decide(comment_id, decision, caller)
     metrics.add_metric(name=f"Decisions_{decision.action}", unit=MetricUnit.Count, value=1)
     return updated
+
+
+@app.post(
+    "/moderation/decisions",
+    summary="The same decision and note for several comments at once",
+    responses={
+        200: json_response("one result per id: its new status, or the error code", BulkDecisionResult),
+        **AUTH_ERRORS,
+        **COMMON_ERRORS,
+    },
+)
+@tracer.capture_method
+def decide_many(request: BulkDecisionRequest, service: Service, caller: Caller) -> dict[str, Any]:
+    results = [
+        BulkDecisionItem(id=comment_id, error=http_error(outcome).code)
+        if isinstance(outcome, DomainError)
+        else BulkDecisionItem(id=comment_id, status=outcome.status)
+        for comment_id, outcome in service.decide_many(request, caller)
+    ]
+    decided = sum(1 for result in results if result.status)
+    metrics.add_metric(name=f"Decisions_{request.action}", unit=MetricUnit.Count, value=decided)
+    # Each result carries either its status or its error, never a null for the other.
+    return BulkDecisionResult(results=results).model_dump(mode="json", exclude_none=True)
+
+
+@app.get(
+    "/moderation/me",
+    summary="The signed-in moderator, named as the decision history names them",
+    responses={200: json_response("the moderator", ModeratorIdentity), **AUTH_ERRORS, **COMMON_ERRORS},
+)
+@tracer.capture_method
+def me(caller: Caller) -> ModeratorIdentity:
+    return ModeratorIdentity(name=caller.name)
 
 
 @app.post(

@@ -145,3 +145,25 @@ def test_the_table_is_recoverable_encrypted_expiring_and_on_demand() -> None:
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert RESOURCES[TABLE]["DeletionPolicy"] == "Retain"
+
+
+def test_the_report_function_writes_items_but_reads_no_lists() -> None:
+    grants = {
+        (action, table_scope(resource))
+        for statement in statements("ReportCommentFunction")
+        for action in as_list(statement["Action"])
+        for resource in as_list(statement["Resource"])
+    }
+    # A report, its count and the decision it may cause are keyed writes: no index, no query.
+    assert grants == {
+        ("dynamodb:GetItem", "table"),
+        ("dynamodb:PutItem", "table"),
+        ("dynamodb:UpdateItem", "table"),
+    }
+
+
+def test_the_report_route_is_public_and_has_no_authorizer() -> None:
+    events = FUNCTIONS["ReportCommentFunction"]["Properties"]["Events"]
+    [report] = events.values()
+    assert report["Properties"]["Path"] == "/posts/{post_id}/comments/{comment_id}/reports"
+    assert "Auth" not in report["Properties"]

@@ -13,6 +13,7 @@ from moderation.settings import Settings
 
 if TYPE_CHECKING:
     from moderation.reading import ReadingService
+    from moderation.reports import ReportService
     from moderation.review import ReviewService
     from moderation.scoring.base import Scorer
     from moderation.service import CommentService
@@ -82,7 +83,23 @@ def review_service() -> ReviewService:
     return ReviewService(store(), settings(), secret())
 
 
+@cache
+def report_service() -> ReportService:
+    from moderation.reports import ReportService
+
+    return ReportService(store(), settings(), secret())
+
+
 def reset() -> None:
     """Forget everything built from the environment (tests change it between cases)."""
-    for built in (settings, secret, store, scoring, comment_service, reading_service, review_service):
+    for built in (
+        settings,
+        secret,
+        store,
+        scoring,
+        comment_service,
+        reading_service,
+        review_service,
+        report_service,
+    ):
         built.cache_clear()

@@ -10,6 +10,7 @@ One table holds comments and the small records that protect them:
 | idempotency key | IDEMPOTENCY#<post_id>#<key hash>   | IDEMPOTENCY   | guards      |
 | rate window     | RATE#<client hash>#<window>        | RATE          | guards      |
 | expiry marker   | EXPIRED#<comment id>               | EXPIRED       | decisions   |
+| reader's report | REPORT#<comment id>                | CLIENT#<hash> | reports     |
 
 Published comments also carry `thread` (`<post_id>#<parent_id or ->`), the key of the sparse
 index `ByThread`; each comment keeps its `reply_count` and `first_replies` (module threads).
@@ -28,6 +29,7 @@ from moderation.store.comments import Comments
 from moderation.store.counters import STATUSES, Counters
 from moderation.store.decisions import Decisions, StaleComment
 from moderation.store.guards import CreateGuards, Guards, IdempotencyRace, IdempotencyRecord
+from moderation.store.reports import DuplicateReport, Reports
 from moderation.store.table import TableAccess, connect
 from moderation.store.threads import Threads
 
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STATUSES",
     "CreateGuards",
+    "DuplicateReport",
     "DynamoCommentStore",
     "IdempotencyRace",
     "IdempotencyRecord",
@@ -44,7 +47,7 @@ __all__ = [
 ]
 
 
-class DynamoCommentStore(Comments, Counters, Guards, Decisions, Threads):
+class DynamoCommentStore(Comments, Counters, Guards, Decisions, Threads, Reports):
     """Every part of the store over one table."""
 
     def __init__(self, table_name: str, table: Table | None = None):
