@@ -14,6 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import observability, runtime
+from moderation.authors import AuthorActions
 from moderation.errors import DomainError
 from moderation.http import create_resolver, resolve
 from moderation.http.auth import moderator_from_claims
@@ -21,6 +22,8 @@ from moderation.http.errors import http_error
 from moderation.http.openapi_docs import COMMON_ERRORS, json_response
 from moderation.models import (
     POST_ID_PATTERN,
+    AuthorActionRequest,
+    AuthorRecord,
     BulkDecisionItem,
     BulkDecisionRequest,
     BulkDecisionResult,
@@ -32,9 +35,12 @@ from moderation.models import (
     ModerationQueuePage,
     Moderator,
     ModeratorIdentity,
+    PostSettings,
+    PostSettingsUpdate,
     Status,
     StatusCounts,
 )
+from moderation.posts import PostModeration
 from moderation.review import ReviewService
 
 logger = Logger()
@@ -58,6 +64,10 @@ def current_moderator() -> Moderator:
 
 
 Service = Annotated[ReviewService, Depends(runtime.review_service)]
+Authors = Annotated[AuthorActions, Depends(runtime.author_actions)]
+Posts = Annotated[PostModeration, Depends(runtime.post_moderation)]
+AuthorKeyPath = Annotated[str, Path(pattern=r"^[0-9a-f]{24}$")]
+PostIdPath = Annotated[str, Path(pattern=POST_ID_PATTERN)]
 Caller = Annotated[Moderator, Depends(current_moderator)]
 
 
@@ -175,6 +185,56 @@ def counts(
     post_id: PostIdFilter = None,
 ) -> StatusCounts:
     return service.counts(post_id)
+
+
+@app.get(
+    "/moderation/authors/<author_key>",
+    summary="An author's record: comments per status, banned, trusted",
+    responses={200: json_response("the record", AuthorRecord), **AUTH_ERRORS, **COMMON_ERRORS},
+)
+@tracer.capture_method
+def author(author_key: AuthorKeyPath, authors: Authors, _caller: Caller) -> AuthorRecord:
+    return authors.record(author_key)
+
+
+@app.post(
+    "/moderation/authors/<author_key>/actions",
+    summary="Ban (optionally taking their published comments down), unban, trust or untrust an author",
+    responses={
+        200: json_response("the record after the action", AuthorRecord),
+        **AUTH_ERRORS,
+        **COMMON_ERRORS,
+    },
+)
+@tracer.capture_method
+def act_on_author(
+    author_key: AuthorKeyPath, request: AuthorActionRequest, authors: Authors, caller: Caller
+) -> AuthorRecord:
+    record = authors.act(author_key, request, caller)
+    metrics.add_metric(name=f"Authors_{request.action}", unit=MetricUnit.Count, value=1)
+    return record
+
+
+@app.get(
+    "/moderation/posts/<post_id>",
+    summary="A post's settings: pre-moderated, closed",
+    responses={200: json_response("the settings", PostSettings), **AUTH_ERRORS, **COMMON_ERRORS},
+)
+@tracer.capture_method
+def post_settings(post_id: PostIdPath, posts: Posts, _caller: Caller) -> PostSettings:
+    return posts.settings(post_id)
+
+
+@app.post(
+    "/moderation/posts/<post_id>",
+    summary="Pre-moderate a post, or close it to new comments (only the fields given change)",
+    responses={200: json_response("the settings now", PostSettings), **AUTH_ERRORS, **COMMON_ERRORS},
+)
+@tracer.capture_method
+def update_post_settings(
+    post_id: PostIdPath, update: PostSettingsUpdate, posts: Posts, _caller: Caller
+) -> PostSettings:
+    return posts.update(post_id, update)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

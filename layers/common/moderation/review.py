@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger
 from moderation.cursor import CursorCodec
 from moderation.errors import DomainError, NoChange, NotFound, StorageUnavailable, VersionConflict
 from moderation.models import (
+    AuthorRecord,
     BulkDecisionRequest,
     ClaimRequest,
     ClaimResult,
@@ -66,6 +67,7 @@ class ReviewStore(Protocol):
     def comment_from_image(self, image: Mapping[str, Any]) -> StoredComment | None: ...
     def record_expiry(self, comment: StoredComment, now: int) -> bool: ...
     def reports(self, comment_id: str) -> list[ReportEntry]: ...
+    def author(self, author_key: str) -> AuthorRecord: ...
 
 
 class ReviewService:
@@ -103,13 +105,14 @@ class ReviewService:
         )
 
     def detail(self, comment_id: str) -> ModerationDetail:
-        """One comment in full: its history and notes, the comment it answers, its reports."""
+        """One comment in full: its history and notes, the comment it answers, its reports, its author."""
         comment = self._get(comment_id)
         parent = self._store.get(comment.parent_id) if comment.parent_id else None
         shown = ModerationDetail(
             **comment.detail().model_dump(by_alias=True),
             parent=_live_claim(parent.for_moderators(), self._clock()) if parent else None,
             reports=self._store.reports(comment.id),
+            author=self._store.author(comment.author_key) if comment.author_key else None,
         )
         return _live_claim(shown, self._clock())
 

@@ -12,6 +12,8 @@ from aws_lambda_powertools import Logger
 from moderation.settings import Settings
 
 if TYPE_CHECKING:
+    from moderation.authors import AuthorActions
+    from moderation.posts import PostModeration
     from moderation.reading import ReadingService
     from moderation.reports import ReportService
     from moderation.review import ReviewService
@@ -90,6 +92,20 @@ def report_service() -> ReportService:
     return ReportService(store(), settings(), secret())
 
 
+@cache
+def author_actions() -> AuthorActions:
+    from moderation.authors import AuthorActions
+
+    return AuthorActions(store(), review_service())
+
+
+@cache
+def post_moderation() -> PostModeration:
+    from moderation.posts import PostModeration
+
+    return PostModeration(store())
+
+
 def reset() -> None:
     """Forget everything built from the environment (tests change it between cases)."""
     for built in (
@@ -101,5 +117,7 @@ def reset() -> None:
         reading_service,
         review_service,
         report_service,
+        author_actions,
+        post_moderation,
     ):
         built.cache_clear()

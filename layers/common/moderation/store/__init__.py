@@ -11,12 +11,17 @@ One table holds comments and the small records that protect them:
 | rate window     | RATE#<client hash>#<window>        | RATE          | guards      |
 | expiry marker   | EXPIRED#<comment id>               | EXPIRED       | decisions   |
 | reader's report | REPORT#<comment id>                | CLIENT#<hash> | reports     |
+| author's record | AUTHOR#<author_key>                | AUTHOR        | authors     |
+| post settings   | POST#<post_id>                     | SETTINGS      | posts       |
 
 Published comments also carry `thread` (`<post_id>#<parent_id or ->`), the key of the sparse
 index `ByThread`; each comment keeps its `reply_count` and `first_replies` (module threads).
 
 Comments carry `post_status` (`<post_id>#<status>`) and `status`, each the partition key of an
 index sorted by `id`; ids sort by time, so both indexes list oldest first without a Scan.
+Comments with an author key carry `author_key`, the key of the sparse index `ByAuthor` sorted
+by id (an author's comments, oldest first).
+
 A moderator's claim on a pending comment is `claimed_by` and `claimed_until` (epoch seconds)
 on the comment itself; a decision clears it.
 """
@@ -25,10 +30,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from moderation.store.authors import Authors
 from moderation.store.comments import Comments
 from moderation.store.counters import STATUSES, Counters
 from moderation.store.decisions import Decisions, StaleComment
 from moderation.store.guards import CreateGuards, Guards, IdempotencyRace, IdempotencyRecord
+from moderation.store.posts import Posts
 from moderation.store.reports import DuplicateReport, Reports
 from moderation.store.table import TableAccess, connect
 from moderation.store.threads import Threads
@@ -47,7 +54,7 @@ __all__ = [
 ]
 
 
-class DynamoCommentStore(Comments, Counters, Guards, Decisions, Threads, Reports):
+class DynamoCommentStore(Comments, Counters, Guards, Decisions, Threads, Reports, Authors, Posts):
     """Every part of the store over one table."""
 
     def __init__(self, table_name: str, table: Table | None = None):

@@ -106,7 +106,11 @@ class Decisions(StorePart):
             }
         ]
         if current.status != to_status:
-            items.extend(counter_updates(self._db, current.post_id, {current.status: -1, to_status: 1}))
+            items.extend(
+                counter_updates(
+                    self._db, current.post_id, {current.status: -1, to_status: 1}, current.author_key
+                )
+            )
         publication_changes = (current.status == "published") != (to_status == "published")
         if current.parent_id and publication_changes:
             parent = read_comment(self._db, current.parent_id)
@@ -177,7 +181,7 @@ class Decisions(StorePart):
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },
-            *counter_updates(self._db, comment.post_id, {comment.status: -1}),
+            *counter_updates(self._db, comment.post_id, {comment.status: -1}, comment.author_key),
         ]
         cancelled = self._db.transact(items)
         if cancelled is None:
