@@ -260,6 +260,13 @@ def test_detail_view_bulk_decisions_and_the_reported_queue(
         history = moderator_call(stack, "GET", f"/moderation/comments/{comment.body['id']}")["history"]
         assert [(h["to"], h["note"]) for h in history] == [("rejected", "spam wave")]
 
+    # WHEN trusting the remaining comment's author from its details, THEN their record says so
+    expect(items.nth(0).locator(".author-record")).to_contain_text("author: ")
+    items.nth(0).get_by_role("button", name="Details").click()
+    detail.get_by_role("button", name="Trust the author").click()
+    expect(detail.locator(".author-record")).to_contain_text("trusted")
+    expect(detail.get_by_role("button", name="Untrust")).to_be_enabled()
+
     # WHEN the view changes, THEN the last view's notice goes
     filters.get_by_role("button", name="Show").click()
     expect(page.locator("#notice")).to_be_hidden()

@@ -53,6 +53,8 @@ def test_an_authors_record_counts_their_comments_as_they_are_decided(
         "banned": False,
         "trusted": False,
     }
+    [queued] = moderate("GET", "queue").body["items"]
+    assert (queued["author_key"], queued["author"]["pending"]) == (key, 1)
     moderate("POST", f"comments/{held.body['id']}/decision", {"action": "reject"})
     record = moderate("GET", f"authors/{key}").body
     assert (record["published"], record["pending"], record["rejected"]) == (1, 0, 1)

@@ -93,6 +93,9 @@ class InMemoryStore:
         banned, trusted = self.standing.get(author_key, (False, False))
         return AuthorRecord(author_key=author_key, **counts, banned=banned, trusted=trusted)
 
+    def authors(self, author_keys: list[str]) -> dict[str, AuthorRecord]:
+        return {key: self.author(key) for key in author_keys}
+
     def set_author_standing(
         self, author_key: str, *, banned: bool | None, trusted: bool | None
     ) -> AuthorRecord:

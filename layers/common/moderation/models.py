@@ -223,8 +223,12 @@ Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_CHARS), AfterValidat
 MAX_CLAIM = 25
 
 
+class QueueItem(ModeratorComment):
+    author: AuthorRecord | None = Field(default=None, description="the author's record, when known")
+
+
 class ModerationQueuePage(BaseModel):
-    items: list[ModeratorComment]
+    items: list[QueueItem]
     next_cursor: str | None = None
 
 

@@ -23,6 +23,7 @@ from moderation.models import (
     ModerationQueuePage,
     Moderator,
     ModeratorComment,
+    QueueItem,
     ReportEntry,
     Status,
     StatusCounts,
@@ -68,6 +69,7 @@ class ReviewStore(Protocol):
     def record_expiry(self, comment: StoredComment, now: int) -> bool: ...
     def reports(self, comment_id: str) -> list[ReportEntry]: ...
     def author(self, author_key: str) -> AuthorRecord: ...
+    def authors(self, author_keys: list[str]) -> dict[str, AuthorRecord]: ...
 
 
 class ReviewService:
@@ -99,8 +101,18 @@ class ReviewService:
         else:
             items, last_key = self._page(status, post_id, limit, start_key)
         now = self._clock()
+        records = self._store.authors([item.author_key for item in items if item.author_key])
         return ModerationQueuePage(
-            items=[_live_claim(item.for_moderators(), now) for item in items],
+            items=[
+                _live_claim(
+                    QueueItem(
+                        **item.for_moderators().model_dump(),
+                        author=records.get(item.author_key) if item.author_key else None,
+                    ),
+                    now,
+                )
+                for item in items
+            ],
             next_cursor=self._cursors.encode(last_key, scope) if last_key else None,
         )
 

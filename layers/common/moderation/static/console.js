@@ -236,10 +236,18 @@ function fillComment(node, item) {
   }));
 }
 
+function authorText(record) {
+  if (!record) return "";
+  const standing = [record.banned ? "banned" : "", record.trusted ? "trusted" : ""].filter(Boolean);
+  return `· author: ${record.published} published, ${record.pending} pending, ${record.rejected} rejected` +
+    (standing.length ? ` · ${standing.join(", ")}` : "");
+}
+
 function renderItem(item, index) {
   const node = $("#item-template").content.firstElementChild.cloneNode(true);
   node.dataset.id = item.id;
   fillComment(node, item);
+  node.querySelector(".author-record").textContent = authorText(item.author);
   if (item.claimed_by) {
     node.querySelector(".claim").textContent =
       `· claimed by ${item.claimed_by} until ${new Date(item.claimed_until).toLocaleTimeString()}`;
@@ -320,6 +328,15 @@ async function openDetail(index) {
   state.detail = data;
   fillComment(panel, data);
   panel.querySelector(".author-key").textContent = data.author_key ?? "unknown";
+  panel.querySelector(".author-record").textContent = authorText(data.author);
+  const actions = panel.querySelector(".author-actions");
+  actions.hidden = !data.author;
+  if (data.author) {
+    actions.querySelector('[data-action="unban"]').disabled = !data.author.banned;
+    actions.querySelector('[data-action="trust"]').disabled = data.author.trusted;
+    actions.querySelector('[data-action="untrust"]').disabled = !data.author.trusted;
+    for (const button of actions.querySelectorAll('[data-action="ban"]')) button.disabled = data.author.banned;
+  }
   const parent = panel.querySelector(".parent");
   parent.hidden = !data.parent;
   panel.querySelector(".thread").replaceChildren();
@@ -353,6 +370,23 @@ async function showThread() {
   }
   listOf(thread, data.items, (reply) => `${reply.author_name}: ${reply.body}`);
   if (!data.items.length) listOf(thread, ["No published replies yet."], (line) => line);
+}
+
+async function actOnAuthor(button) {
+  const detail = state.detail;
+  if (!detail?.author_key) return;
+  const body = { action: button.dataset.action, ...(button.dataset.hide ? { hide_published: true } : {}) };
+  const path = `/moderation/authors/${encodeURIComponent(detail.author_key)}/actions`;
+  const { status, data } = await api("POST", path, body);
+  if (status !== 200) {
+    notice(data?.error?.message ?? `The action failed (${status}).`, "error");
+    return;
+  }
+  notice(`${button.textContent}: done for ${detail.author_name}.`);
+  await loadQueue();
+  const index = state.items.findIndex((item) => item.id === detail.id);
+  if (index >= 0) await openDetail(index);
+  else closeDetail();
 }
 
 function closeDetail() {
@@ -537,6 +571,9 @@ async function main() {
   $("#bulk").addEventListener("submit", (event) => event.preventDefault());
   $("#detail .close").addEventListener("click", closeDetail);
   $("#detail .show-thread").addEventListener("click", guard(showThread));
+  for (const button of document.querySelectorAll("#detail .author-actions button")) {
+    button.addEventListener("click", guard(() => actOnAuthor(button)));
+  }
   $("#more").addEventListener("click", guard(() => loadQueue({ more: true })));
   document.addEventListener("keydown", (event) => guard(async () => onKey(event))());
 

@@ -9,7 +9,7 @@ from typing import Any
 from moderation.models import AuthorRecord
 from moderation.store.paging import Page, query_page
 from moderation.store.part import StorePart
-from moderation.store.table import storage_errors
+from moderation.store.table import batch_get, storage_errors
 
 BY_AUTHOR_INDEX = "ByAuthor"
 
@@ -36,6 +36,15 @@ class Authors(StorePart):
         with storage_errors():
             item = self._db.table.get_item(Key=author_item_key(author_key), ConsistentRead=True).get("Item")
         return _record(author_key, item)
+
+    def authors(self, author_keys: list[str]) -> dict[str, AuthorRecord]:
+        """The records of many authors (one BatchGetItem per 100); unknown ones have zero counts."""
+        unique = list(dict.fromkeys(author_keys))
+        found = {
+            str(item["pk"]).removeprefix("AUTHOR#"): item
+            for item in batch_get(self._db, [author_item_key(key) for key in unique])
+        }
+        return {key: _record(key, found.get(key)) for key in unique}
 
     def set_author_standing(
         self, author_key: str, *, banned: bool | None, trusted: bool | None
