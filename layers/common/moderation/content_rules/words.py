@@ -123,21 +123,12 @@ class WordLists:
 
     def matches(self, text: str) -> tuple[bool, bool]:
         """(has a banned word, has a suspect word)."""
-        found: set[bool] = set()
-        if not self._index:
-            return False, False
-        tokens = _tokens(text)
-        for letters, counts in itertools.chain(self._written(tokens), self._spelled_out(tokens)):
-            for entry in self._index[letters]:
-                if all(have >= need for have, need in zip(counts, entry.counts, strict=True)):
-                    found.add(entry.banned)
-            if len(found) == 2:
-                break
-        return True in found, False in found
+        banned, suspect = self.matched_words(text)
+        return bool(banned), bool(suspect)
 
     def matched_words(self, text: str) -> tuple[list[str], list[str]]:
-        """(the banned words found, the suspect words found), each as listed, in list order of
-        first appearance; for moderators, never for the comment's author."""
+        """(the banned words found, the suspect words found), each once and as listed, in the
+        order found; for moderators, never for the comment's author."""
         banned: dict[str, None] = {}
         suspect: dict[str, None] = {}
         if not self._index:
