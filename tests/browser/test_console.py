@@ -267,6 +267,12 @@ def test_detail_view_bulk_decisions_and_the_reported_queue(
     expect(detail.locator(".author-record")).to_contain_text("trusted")
     expect(detail.get_by_role("button", name="Untrust")).to_be_enabled()
 
+    # WHEN closing the post from the console, THEN readers can't comment on it any more
+    page.locator("#post-settings").get_by_label("closed to new comments").check()
+    expect(page.locator("#notice")).to_have_text("This post is closed: new comments are refused.")
+    late = stack.request("POST", f"/posts/{post}/comments", {"author_name": "Late", "body": "Hello?"})
+    assert (late.status, late.body["error"]["code"]) == (403, "comments_closed")
+
     # WHEN the view changes, THEN the last view's notice goes
     filters.get_by_role("button", name="Show").click()
     expect(page.locator("#notice")).to_be_hidden()

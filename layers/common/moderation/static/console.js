@@ -138,6 +138,7 @@ function clearWork() {
   $("#empty").hidden = true;
   $("#more").hidden = true;
   $("#bulk").hidden = true;
+  $("#post-settings").hidden = true;
   $("#who-name").textContent = "";
   for (const cell of document.querySelectorAll("#counts dd")) cell.textContent = "–";
 }
@@ -268,6 +269,34 @@ function renderItem(item, index) {
   node.querySelector(".details").addEventListener("click", guard(() => openDetail(index)));
   node.addEventListener("click", () => select(index, { focus: false }));
   return node;
+}
+
+// --- one post's settings ------------------------------------------------------------------
+
+async function loadPostSettings() {
+  const form = $("#post-settings");
+  form.hidden = !state.postId;
+  if (!state.postId) return;
+  const generation = state.generation;
+  const { status, data } = await api("GET", `/moderation/posts/${encodeURIComponent(state.postId)}`);
+  if (status !== 200 || generation !== state.generation) return;
+  form.elements.premoderate.checked = data.premoderate;
+  form.elements.closed.checked = data.closed;
+}
+
+async function changePostSetting(event) {
+  const { name, checked } = event.target;
+  const { status, data } = await api("POST", `/moderation/posts/${encodeURIComponent(state.postId)}`, { [name]: checked });
+  if (status !== 200) {
+    event.target.checked = !checked;
+    notice(data?.error?.message ?? `The post's settings did not change (${status}).`, "error");
+    return;
+  }
+  const said = {
+    premoderate: data.premoderate ? "New comments on this post now wait for a moderator." : "New comments on this post are moderated as usual again.",
+    closed: data.closed ? "This post is closed: new comments are refused." : "This post is open to new comments again.",
+  };
+  notice(said[name]);
 }
 
 // --- several at once -----------------------------------------------------------------------
@@ -563,12 +592,14 @@ async function main() {
     notice("");
     closeDetail();
     state.picked.clear();
-    await loadQueue();
+    await Promise.all([loadQueue(), loadPostSettings()]);
   }));
   $("#claim").addEventListener("click", guard(claim));
   $("#bulk-approve").addEventListener("click", guard(() => decideSelected("approve")));
   $("#bulk-reject").addEventListener("click", guard(() => decideSelected("reject")));
   $("#bulk").addEventListener("submit", (event) => event.preventDefault());
+  $("#post-settings").addEventListener("change", guard(changePostSetting));
+  $("#post-settings").addEventListener("submit", (event) => event.preventDefault());
   $("#detail .close").addEventListener("click", closeDetail);
   $("#detail .show-thread").addEventListener("click", guard(showThread));
   for (const button of document.querySelectorAll("#detail .author-actions button")) {
