@@ -1,4 +1,5 @@
-"""/moderation/...: the review queue, one comment, decisions, claims and counts, for moderators only.
+"""/moderation/...: the review queue, one comment, decisions (one or many), claims and counts, for
+moderators only.
 
 In AWS the HTTP API's JWT authorizer (Cognito) has already checked the token; here we check the
 `moderators` group in its claims (403 without it, 401 without claims).
@@ -13,23 +14,36 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import observability, runtime
+from moderation.authors import AuthorActions
+from moderation.errors import DomainError
 from moderation.http import create_resolver, resolve
 from moderation.http.auth import moderator_from_claims
+from moderation.http.errors import http_error
 from moderation.http.openapi_docs import COMMON_ERRORS, json_response
 from moderation.models import (
     POST_ID_PATTERN,
+    AuthorActionRequest,
     AuthorExport,
+    AuthorRecord,
+    BulkDecisionItem,
+    BulkDecisionRequest,
+    BulkDecisionResult,
     ClaimRequest,
     ClaimResult,
     CommentDetail,
     DecisionRequest,
     EraseRequest,
     ErasureResult,
+    ModerationDetail,
     ModerationQueuePage,
     Moderator,
+    ModeratorIdentity,
+    PostSettings,
+    PostSettingsUpdate,
     Status,
     StatusCounts,
 )
+from moderation.posts import PostModeration
 from moderation.privacy import PrivacyService
 from moderation.review import ReviewService
 
@@ -56,6 +70,10 @@ def current_moderator() -> Moderator:
 
 Service = Annotated[ReviewService, Depends(runtime.review_service)]
 Privacy = Annotated[PrivacyService, Depends(runtime.privacy_service)]
+Authors = Annotated[AuthorActions, Depends(runtime.author_actions)]
+Posts = Annotated[PostModeration, Depends(runtime.post_moderation)]
+AuthorKeyPath = Annotated[str, Path(pattern=r"^[0-9a-f]{24}$")]
+PostIdPath = Annotated[str, Path(pattern=POST_ID_PATTERN)]
 Caller = Annotated[Moderator, Depends(current_moderator)]
 
 
@@ -72,22 +90,23 @@ def queue(
     post_id: PostIdFilter = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=2048)] = None,
+    reason: Annotated[str | None, Query(pattern=r"^[a-z_:]{1,64}$")] = None,
 ) -> ModerationQueuePage:
-    return service.queue(status, post_id, limit, cursor)
+    return service.queue(status, post_id, limit, cursor, reason)
 
 
 @app.get(
     "/moderation/comments/<comment_id>",
-    summary="One comment with its scores, reasons, version and history",
+    summary="One comment with its scores, reasons, history, the comment it answers and its reports",
     responses={
-        200: json_response("the comment", CommentDetail),
+        200: json_response("the comment", ModerationDetail),
         **NOT_FOUND,
         **AUTH_ERRORS,
         **COMMON_ERRORS,
     },
 )
 @tracer.capture_method
-def comment(comment_id: CommentIdPath, service: Service, _caller: Caller) -> CommentDetail:
+def comment(comment_id: CommentIdPath, service: Service, _caller: Caller) -> ModerationDetail:
     return service.detail(comment_id)
 
 
@@ -97,7 +116,9 @@ def comment(comment_id: CommentIdPath, service: Service, _caller: Caller) -> Com
     responses={
         200: json_response("the comment with its new version", CommentDetail),
         **NOT_FOUND,
-        409: json_response("conflict: the version is not the current one; nothing changed"),
+        409: json_response(
+            "conflict: the version is not the current one; no_change: it already has that status"
+        ),
         **AUTH_ERRORS,
         **COMMON_ERRORS,
     },
@@ -109,6 +130,39 @@ def decide(
     updated = service.decide(comment_id, decision, caller)
     metrics.add_metric(name=f"Decisions_{decision.action}", unit=MetricUnit.Count, value=1)
     return updated
+
+
+@app.post(
+    "/moderation/decisions",
+    summary="The same decision and note for several comments at once",
+    responses={
+        200: json_response("one result per id: its new status, or the error code", BulkDecisionResult),
+        **AUTH_ERRORS,
+        **COMMON_ERRORS,
+    },
+)
+@tracer.capture_method
+def decide_many(request: BulkDecisionRequest, service: Service, caller: Caller) -> dict[str, Any]:
+    results = [
+        BulkDecisionItem(id=comment_id, error=http_error(outcome).code)
+        if isinstance(outcome, DomainError)
+        else BulkDecisionItem(id=comment_id, status=outcome.status)
+        for comment_id, outcome in service.decide_many(request, caller)
+    ]
+    decided = sum(1 for result in results if result.status)
+    metrics.add_metric(name=f"Decisions_{request.action}", unit=MetricUnit.Count, value=decided)
+    # Each result carries either its status or its error, never a null for the other.
+    return BulkDecisionResult(results=results).model_dump(mode="json", exclude_none=True)
+
+
+@app.get(
+    "/moderation/me",
+    summary="The signed-in moderator, named as the decision history names them",
+    responses={200: json_response("the moderator", ModeratorIdentity), **AUTH_ERRORS, **COMMON_ERRORS},
+)
+@tracer.capture_method
+def me(caller: Caller) -> ModeratorIdentity:
+    return ModeratorIdentity(name=caller.name)
 
 
 @app.post(
@@ -167,6 +221,56 @@ def erase_author(request: EraseRequest, privacy: Privacy, caller: Caller) -> Era
     erased = privacy.erase(request.email, caller)
     metrics.add_metric(name="AuthorsErased", unit=MetricUnit.Count, value=1)
     return ErasureResult(erased=erased)
+
+
+@app.get(
+    "/moderation/authors/<author_key>",
+    summary="An author's record: comments per status, banned, trusted",
+    responses={200: json_response("the record", AuthorRecord), **AUTH_ERRORS, **COMMON_ERRORS},
+)
+@tracer.capture_method
+def author(author_key: AuthorKeyPath, authors: Authors, _caller: Caller) -> AuthorRecord:
+    return authors.record(author_key)
+
+
+@app.post(
+    "/moderation/authors/<author_key>/actions",
+    summary="Ban (optionally taking their published comments down), unban, trust or untrust an author",
+    responses={
+        200: json_response("the record after the action", AuthorRecord),
+        **AUTH_ERRORS,
+        **COMMON_ERRORS,
+    },
+)
+@tracer.capture_method
+def act_on_author(
+    author_key: AuthorKeyPath, request: AuthorActionRequest, authors: Authors, caller: Caller
+) -> AuthorRecord:
+    record = authors.act(author_key, request, caller)
+    metrics.add_metric(name=f"Authors_{request.action}", unit=MetricUnit.Count, value=1)
+    return record
+
+
+@app.get(
+    "/moderation/posts/<post_id>",
+    summary="A post's settings: pre-moderated, closed",
+    responses={200: json_response("the settings", PostSettings), **AUTH_ERRORS, **COMMON_ERRORS},
+)
+@tracer.capture_method
+def post_settings(post_id: PostIdPath, posts: Posts, _caller: Caller) -> PostSettings:
+    return posts.settings(post_id)
+
+
+@app.post(
+    "/moderation/posts/<post_id>",
+    summary="Pre-moderate a post, or close it to new comments (only the fields given change)",
+    responses={200: json_response("the settings now", PostSettings), **AUTH_ERRORS, **COMMON_ERRORS},
+)
+@tracer.capture_method
+def update_post_settings(
+    post_id: PostIdPath, update: PostSettingsUpdate, posts: Posts, _caller: Caller
+) -> PostSettings:
+    return posts.update(post_id, update)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -30,6 +30,7 @@ runtime.comment_service()
         200: json_response("a nudge: the model would hold or reject it; nothing stored", NudgeAnswer),
         201: json_response("published at once", PublicComment),
         202: json_response("held for review", PublicComment),
+        403: json_response("comments_closed: a moderator closed this post to new comments"),
         409: json_response("duplicate_comment or idempotency_key_reused"),
         422: json_response("comment_rejected (stored as rejected), parent_not_found or invalid_request"),
         429: json_response("rate_limited: retry after Retry-After seconds", headers=RETRY_AFTER),

@@ -69,6 +69,9 @@ def test_every_response_is_documented_and_never_a_server_error(
     # GIVEN one operation of the served document; moderator routes get the local token, which
     # stands in for the JWT authorizer
     operation = documented_operation(api_schema, method, path)
+    inputs = (operation.path_parameters, operation.query, operation.headers, operation.body)
+    if mode == schemathesis.GenerationMode.NEGATIVE and not any(len(part) for part in inputs):
+        pytest.skip(f"{method} {path} takes no input, so no request to it is invalid")
     headers = {"Authorization": f"Bearer {fuzzed_stack.token}"} if path.startswith("/moderation/") else {}
 
     # WHEN schemathesis sends it generated requests, THEN every check passes for every response

@@ -142,3 +142,36 @@ def test_model_dirs_artifact_comes_before_the_starter(tmp_path: Path) -> None:
         assert f"from {artifact}" in scoring
         assert "no model in MODEL_DIR" not in scoring
         assert "/opt/" not in scoring
+
+
+def test_reports_closed_posts_and_bulk_decisions_over_http(stack: LocalStackProcess) -> None:
+    path = comments_path("e2e-moderators")
+    moderator = {"Authorization": f"Bearer {stack.token}"}
+    published = stack.request("POST", path, {"author_name": "Ada", "body": "Great read"}).body["id"]
+
+    # a reader reports it: received, and nothing public says so
+    report = stack.request("POST", f"{path}/{published}/reports", {"reason": "spam"})
+    assert (report.status, report.body) == (202, {"status": "received"})
+    assert "report_count" not in stack.request("GET", path).body["items"][0]
+    unknown = stack.request("POST", f"{path}/01KB0000000000000000000000/reports", {"reason": "spam"})
+    assert (unknown.status, unknown.body["error"]["code"]) == (404, "not_found")
+
+    # a moderator closes the post: new comments are refused
+    closed = stack.request("POST", "/moderation/posts/e2e-moderators", {"closed": True}, headers=moderator)
+    assert closed.body == {"post_id": "e2e-moderators", "premoderate": False, "closed": True}
+    refused = stack.request("POST", path, {"author_name": "Bob", "body": "Late"})
+    assert (refused.status, refused.body["error"]["code"]) == (403, "comments_closed")
+
+    # a decision that changes nothing is refused; several at once say what became of each
+    same = stack.request(
+        "POST", f"/moderation/comments/{published}/decision", {"action": "approve"}, headers=moderator
+    )
+    assert (same.status, same.body["error"]["code"]) == (409, "no_change")
+    bulk = stack.request(
+        "POST",
+        "/moderation/decisions",
+        {"ids": [published], "action": "reject", "note": "spam"},
+        headers=moderator,
+    )
+    assert bulk.body == {"results": [{"id": published, "status": "rejected"}]}
+    assert stack.request("GET", "/moderation/me", headers=moderator).body == {"name": "local-moderator"}

@@ -41,10 +41,12 @@ def moderate(aws: Any) -> Moderate:
         event = copy.deepcopy(load_event(_event_name(path)))
         full_path = f"/moderation/{path}"
         event["rawPath"] = event["requestContext"]["http"]["path"] = full_path
+        event["requestContext"]["http"]["method"] = method
         event["queryStringParameters"] = query or None
         event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in query.items())
         if "pathParameters" in event:
-            event["pathParameters"] = {"id": full_path.split("/")[3]}
+            name = next(iter(event["pathParameters"]))
+            event["pathParameters"] = {name: full_path.split("/")[3]}
         if body is not None:
             event["body"] = json.dumps(body)
         if claims is not None:
@@ -61,6 +63,11 @@ def _event_name(path: str) -> str:
         return "moderation_decision"
     if path.startswith("comments/"):
         return "moderation_comment"
+    if path.startswith("authors/"):
+        return "moderation_author_actions" if path.endswith("/actions") else "moderation_author"
+    if path.startswith("posts/"):
+        # The GET and POST events differ only in method and body.
+        return "moderation_post"
     return f"moderation_{path}"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.errors import DuplicateComment, StorageUnavailable
-from moderation.models import Status, StoredComment
+from moderation.models import AuthorRecord, PostSettings, PostSettingsUpdate, Status, StoredComment
 from moderation.rate_limit import RateClaim, RateLog, RateRace
 from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
 
@@ -27,6 +27,9 @@ class InMemoryStore:
         self.idempotency: dict[tuple[str, str], tuple[IdempotencyRecord, int]] = {}
         self.rate: dict[str, RateLog] = {}
         self.fail_writes = False
+        self.posts: dict[str, PostSettings] = {}
+        # author key -> (banned, trusted)
+        self.standing: dict[str, tuple[bool, bool]] = {}
 
     def create(
         self, comment: StoredComment, guards: CreateGuards, now: int, parent: StoredComment | None = None
@@ -79,3 +82,43 @@ class InMemoryStore:
         if self.get_rate_log(claim.client_hash).version != claim.expected_version:
             raise RateRace
         self.rate[claim.client_hash] = RateLog(claim.hits, claim.expected_version + 1)
+
+    def post_settings(self, post_id: str) -> PostSettings:
+        return self.posts.get(post_id, PostSettings(post_id=post_id))
+
+    def update_post_settings(self, post_id: str, update: PostSettingsUpdate) -> PostSettings:
+        updated = self.post_settings(post_id).model_copy(update=update.model_dump(exclude_none=True))
+        self.posts[post_id] = updated
+        return updated
+
+    def author(self, author_key: str) -> AuthorRecord:
+        counts = dict.fromkeys(("published", "pending", "rejected"), 0)
+        for comment in self.comments.values():
+            if comment.author_key == author_key:
+                counts[comment.status] += 1
+        banned, trusted = self.standing.get(author_key, (False, False))
+        return AuthorRecord(author_key=author_key, **counts, banned=banned, trusted=trusted)
+
+    def authors(self, author_keys: list[str]) -> dict[str, AuthorRecord]:
+        return {key: self.author(key) for key in author_keys}
+
+    def set_author_standing(
+        self, author_key: str, *, banned: bool | None, trusted: bool | None
+    ) -> AuthorRecord:
+        was_banned, was_trusted = self.standing.get(author_key, (False, False))
+        self.standing[author_key] = (
+            was_banned if banned is None else banned,
+            was_trusted if trusted is None else trusted,
+        )
+        return self.author(author_key)
+
+    def list_author(
+        self, author_key: str, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[StoredComment], dict[str, Any] | None]:
+        matching = sorted(
+            (c for c in self.comments.values() if c.author_key == author_key), key=lambda c: c.id
+        )
+        if start_key:
+            matching = [c for c in matching if c.id > start_key["id"]]
+        page = matching[:limit]
+        return page, ({"id": page[-1].id} if len(matching) > limit else None)

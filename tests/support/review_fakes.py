@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from moderation.models import HistoryEntry, Status, StoredComment
-from moderation.store import STATUSES, StaleComment
+from moderation.errors import NotFound
+from moderation.models import HistoryEntry, ReportEntry, Status, StoredComment
+from moderation.store import STATUSES, DuplicateReport, StaleComment
 
 from tests.support.fakes import InMemoryStore
 
@@ -19,6 +20,7 @@ class InMemoryReviewStore(InMemoryStore):
         self.expired: list[StoredComment] = []
         # Set to make the next decision find the comment changed under it (a lost race).
         self.race_next_decision = False
+        self.reported: dict[str, dict[str, ReportEntry]] = {}
 
     def add(self, comment: StoredComment) -> StoredComment:
         self.comments[comment.id] = comment
@@ -41,7 +43,11 @@ class InMemoryReviewStore(InMemoryStore):
         return totals
 
     def apply_decision(
-        self, current: StoredComment, entry: HistoryEntry, expires_at: int | None
+        self,
+        current: StoredComment,
+        entry: HistoryEntry,
+        expires_at: int | None,
+        reasons: list[str] | None = None,
     ) -> StoredComment:
         if self.race_next_decision:
             self.race_next_decision = False
@@ -58,10 +64,25 @@ class InMemoryReviewStore(InMemoryStore):
                 "expires_at": expires_at,
                 "claimed_by": None,
                 "claimed_until": None,
+                "reasons": current.reasons if reasons is None else reasons,
+                "report_count": 0 if entry.to_status == "published" else current.report_count,
             }
         )
         self.comments[current.id] = updated
         return updated
+
+    def add_report(self, comment_id: str, reporter: str, report: ReportEntry) -> None:
+        comment = self.comments.get(comment_id)
+        if comment is None or comment.status != "published":
+            raise NotFound("not published")
+        reports = self.reported.setdefault(comment_id, {})
+        if reporter in reports:
+            raise DuplicateReport
+        reports[reporter] = report
+        self.comments[comment_id] = comment.model_copy(update={"report_count": comment.report_count + 1})
+
+    def reports(self, comment_id: str) -> list[ReportEntry]:
+        return sorted(self.reported.get(comment_id, {}).values(), key=lambda report: report.at)
 
     def claim(self, comment_id: str, moderator: str, until: int, now: int) -> StoredComment | None:
         comment = self.comments.get(comment_id)

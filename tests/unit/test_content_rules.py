@@ -152,3 +152,12 @@ def test_clean_comments_hold_almost_no_links() -> None:
         "Edit settings.py and restart the server, that fixed it for me.": 1,
         "We rewrote the whole thing in ASP.NET last year.": 1,
     }
+
+
+def test_moderators_are_told_which_listed_word_matched_as_it_was_listed() -> None:
+    words = WordLists.from_words(["idiot", "Moby Dick"], ["scam", "idiot"])
+    # disguised, plural, spelled out: each named once, as listed
+    assert words.matched_words("you 1d10ts, a s c a m, another IDIOT") == (["idiot"], ["idiot", "scam"])
+    assert words.matched_words("Call me Ishmael.") == ([], [])
+    # a listed phrase is read as its words: each names the phrase
+    assert words.matched_words("that dick") == (["Moby Dick"], [])

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import pytest
-from moderation.errors import InvalidCursor, NotFound, StorageUnavailable, VersionConflict
+from moderation.errors import InvalidCursor, NoChange, NotFound, StorageUnavailable, VersionConflict
 from moderation.expiry import ExpiryBookkeeping
-from moderation.models import ClaimRequest, DecisionRequest, Moderator, Status, StoredComment
+from moderation.models import (
+    BulkDecisionRequest,
+    ClaimRequest,
+    CommentDetail,
+    DecisionRequest,
+    Moderator,
+    ReportEntry,
+    Status,
+    StoredComment,
+)
 from moderation.review import CLAIM_SECONDS, ReviewService
 from moderation.settings import Settings
 from moderation.store import StaleComment
@@ -236,3 +245,87 @@ def test_an_expired_comment_is_counted_once_and_other_items_never(store: InMemor
     assert service.record_expiry(image) is False
     assert service.record_expiry({"pk": "RATE#abc#1", "sk": "RATE"}) is False
     assert [c.status for c in store.expired] == ["rejected"]
+
+
+# --- decisions that change nothing, several at once -----------------------------------------
+
+
+@pytest.mark.parametrize(("status", "action"), [("published", "approve"), ("rejected", "reject")])
+def test_a_decision_that_changes_nothing_is_refused_and_writes_nothing(
+    service: ReviewService, store: InMemoryReviewStore, status: Status, action: Literal["approve", "reject"]
+) -> None:
+    target = store.add(comment(1, status=status))
+    with pytest.raises(NoChange) as raised:
+        service.decide(target.id, DecisionRequest(action=action), GRACE)
+    assert raised.value.details == {"current_version": 1, "status": status}
+    assert store.comments[target.id] == target
+
+
+def test_a_stale_version_is_a_conflict_before_it_is_no_change(
+    service: ReviewService, store: InMemoryReviewStore
+) -> None:
+    target = store.add(comment(1, status="published", version=2))
+    with pytest.raises(VersionConflict):
+        service.decide(target.id, DecisionRequest(action="approve", version=1), GRACE)
+
+
+def test_several_comments_decided_at_once_each_say_what_became_of_them(
+    service: ReviewService, store: InMemoryReviewStore
+) -> None:
+    held = store.add(comment(1))
+    already = store.add(comment(2, status="rejected"))
+
+    outcomes = service.decide_many(
+        BulkDecisionRequest(ids=[held.id, already.id, "nope", held.id], action="reject", note="spam wave"),
+        GRACE,
+    )
+
+    assert [comment_id for comment_id, _ in outcomes] == [held.id, already.id, "nope"]
+    decided, unchanged, missing = (outcome for _, outcome in outcomes)
+    assert isinstance(decided, CommentDetail)
+    assert (decided.status, decided.history[-1].note) == ("rejected", "spam wave")
+    assert isinstance(unchanged, NoChange)
+    assert isinstance(missing, NotFound)
+    assert store.comments[already.id] == already
+
+
+def test_bulk_requests_take_one_to_fifty_ids() -> None:
+    with pytest.raises(ValidationError):
+        BulkDecisionRequest.model_validate({"ids": [], "action": "approve"})
+    with pytest.raises(ValidationError):
+        BulkDecisionRequest.model_validate({"ids": [str(n) for n in range(51)], "action": "approve"})
+
+
+# --- the detail view and the queue by reason ---------------------------------------------------
+
+
+def test_a_replys_detail_shows_the_comment_it_answers_and_its_reports(
+    service: ReviewService, store: InMemoryReviewStore
+) -> None:
+    parent = store.add(comment(1, status="published", reasons=[]))
+    reply = store.add(comment(2, status="published", parent_id=parent.id))
+    report = ReportEntry(at=datetime.fromtimestamp(NOW, UTC), reason="spam", note="link farm")
+    store.add_report(reply.id, "reader-a", report)
+
+    shown = service.detail(reply.id)
+
+    assert shown.parent is not None
+    assert (shown.parent.id, shown.parent.body) == (parent.id, "comment 1")
+    assert shown.reports == [report]
+    assert service.detail(parent.id).parent is None
+
+
+def test_the_queue_by_reason_pages_through_only_those_comments(
+    service: ReviewService, store: InMemoryReviewStore
+) -> None:
+    reported = [store.add(comment(n, reasons=["reported"])) for n in (2, 5, 7)]
+    for n in (1, 3, 4, 6):
+        store.add(comment(n))
+
+    first = service.queue("pending", None, 2, None, reason="reported")
+    second = service.queue("pending", None, 2, first.next_cursor, reason="reported")
+
+    assert [c.id for c in first.items + second.items] == [c.id for c in reported]
+    assert second.next_cursor is None
+    with pytest.raises(InvalidCursor):
+        service.queue("pending", None, 2, first.next_cursor)

@@ -389,3 +389,26 @@ def test_every_checkov_skip_in_the_template_says_why() -> None:
     for name, skip in skips:
         assert re.fullmatch(r"CKV2?_AWS_\d+", skip["id"]), f"{name}: {skip}"
         assert len(skip.get("comment", "").split()) >= 5, f"{name}: {skip['id']} has no reason"
+
+
+def test_the_report_function_writes_items_but_reads_no_lists() -> None:
+    grants = {
+        (action, table_scope(resource))
+        for statement in statements("ReportCommentFunction")
+        for action in as_list(statement["Action"])
+        for resource in as_list(statement["Resource"])
+        if action.startswith("dynamodb:")  # its secret: test_template_runtime.py
+    }
+    # A report, its count and the decision it may cause are keyed writes: no index, no query.
+    assert grants == {
+        ("dynamodb:GetItem", "table"),
+        ("dynamodb:PutItem", "table"),
+        ("dynamodb:UpdateItem", "table"),
+    }
+
+
+def test_the_report_route_is_public_and_has_no_authorizer() -> None:
+    events = FUNCTIONS["ReportCommentFunction"]["Properties"]["Events"]
+    [report] = events.values()
+    assert report["Properties"]["Path"] == "/posts/{post_id}/comments/{comment_id}/reports"
+    assert "Auth" not in report["Properties"]

@@ -35,6 +35,14 @@ class VersionConflict(DomainError):
     """A moderator decided on a version of the comment that is no longer the current one."""
 
 
+class NoChange(DomainError):
+    """A decision that would leave the comment as it is (approve a published one, reject a rejected one)."""
+
+
+class CommentsClosed(DomainError):
+    """The post takes no new comments."""
+
+
 class RateLimited(DomainError):
     def __init__(self, retry_after: int):
         super().__init__(

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Status = Literal["published", "pending", "rejected"]
+ReportReason = Literal["spam", "abuse", "off_topic", "other"]
 POST_ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
 MAX_BODY_CHARS = 5000
 
@@ -120,10 +121,45 @@ class ModeratorComment(PublicComment):
     version: int = 1
     claimed_by: str | None = Field(default=None, description="the moderator holding the claim, if any")
     claimed_until: datetime | None = Field(default=None, description="when the claim lapses")
+    author_key: str | None = Field(
+        default=None, description="opaque key of the author (moderators only); see /moderation/authors"
+    )
+    matched: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="what each word or link rule matched, by reason (`banned_word`: the listed words)",
+    )
+    report_count: int = Field(default=0, description="distinct readers who reported it")
 
 
 class CommentDetail(ModeratorComment):
     history: list[HistoryEntry] = Field(default_factory=list)
+
+
+class ReportEntry(BaseModel):
+    """One reader's report of a published comment, as moderators see it."""
+
+    at: datetime
+    reason: ReportReason
+    note: str | None = None
+
+
+class AuthorRecord(BaseModel):
+    """What moderators know of one author: their comments per status and the standing they were given."""
+
+    author_key: str
+    published: int = 0
+    pending: int = 0
+    rejected: int = 0
+    banned: bool = False
+    trusted: bool = False
+
+
+class ModerationDetail(CommentDetail):
+    """One comment in full for a moderator: with the comment it answers, its reports and its author."""
+
+    parent: ModeratorComment | None = Field(default=None, description="the comment this one replies to")
+    reports: list[ReportEntry] = Field(default_factory=list, description="readers' reports, oldest first")
+    author: AuthorRecord | None = None
 
 
 class StoredComment(CommentDetail):
@@ -203,8 +239,12 @@ Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_CHARS), AfterValidat
 MAX_CLAIM = 25
 
 
+class QueueItem(ModeratorComment):
+    author: AuthorRecord | None = Field(default=None, description="the author's record, when known")
+
+
 class ModerationQueuePage(BaseModel):
-    items: list[ModeratorComment]
+    items: list[QueueItem]
     next_cursor: str | None = None
 
 
@@ -256,3 +296,69 @@ class EraseRequest(BaseModel):
 
 class ErasureResult(BaseModel):
     erased: int = Field(description="comments whose author name and words were erased")
+
+
+MAX_BULK = 50
+
+
+class BulkDecisionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[CommentId] = Field(min_length=1, max_length=MAX_BULK, description="the comments to decide")
+    action: Literal["approve", "reject"]
+    note: Note | None = None
+
+
+class ModeratorIdentity(BaseModel):
+    name: str = Field(description="the name the decision history and claims record")
+
+
+class BulkDecisionItem(BaseModel):
+    id: str
+    status: Status | None = Field(default=None, description="its new status, when decided")
+    error: str | None = Field(default=None, description="the error code, when not decided")
+
+
+class BulkDecisionResult(BaseModel):
+    results: list[BulkDecisionItem] = Field(description="one per id, in the order given")
+
+
+# --- readers' reports, authors and posts (issue 13) ------------------------------------------
+
+MAX_REPORT_NOTE_CHARS = 500
+
+
+class ReportRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: ReportReason
+    note: (
+        Annotated[str, StringConstraints(max_length=MAX_REPORT_NOTE_CHARS), AfterValidator(str.strip)] | None
+    ) = None
+
+
+class ReportReceipt(BaseModel):
+    status: Literal["received"] = "received"
+
+
+class AuthorActionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["ban", "unban", "trust", "untrust"]
+    hide_published: bool = Field(
+        default=False, strict=True, description="with ban: also take their published comments down"
+    )
+    note: Note | None = None
+
+
+class PostSettings(BaseModel):
+    post_id: str
+    premoderate: bool = Field(default=False, description="every new comment waits for a moderator")
+    closed: bool = Field(default=False, description="new comments are refused (403 comments_closed)")
+
+
+class PostSettingsUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    premoderate: bool | None = Field(default=None, strict=True)
+    closed: bool | None = Field(default=None, strict=True)

@@ -10,16 +10,21 @@ from typing import Any, Protocol, TypeVar
 from aws_lambda_powertools import Logger
 
 from moderation.cursor import CursorCodec
-from moderation.errors import NotFound, StorageUnavailable, VersionConflict
+from moderation.errors import DomainError, NoChange, NotFound, StorageUnavailable, VersionConflict
 from moderation.models import (
+    AuthorRecord,
+    BulkDecisionRequest,
     ClaimRequest,
     ClaimResult,
     CommentDetail,
     DecisionRequest,
     HistoryEntry,
+    ModerationDetail,
     ModerationQueuePage,
     Moderator,
     ModeratorComment,
+    QueueItem,
+    ReportEntry,
     Status,
     StatusCounts,
     StoredComment,
@@ -35,6 +40,8 @@ CLAIM_SECONDS = 5 * 60
 CLAIM_SCAN_LIMIT = 200
 CLAIM_PAGE = 50
 DECISION_ATTEMPTS = 3
+# A queue filtered by reason reads at most this many comments per page it answers.
+REASON_SCAN_LIMIT = 500
 
 Shown = TypeVar("Shown", bound=ModeratorComment)
 
@@ -51,9 +58,16 @@ class ReviewStore(Protocol):
     ) -> tuple[list[StoredComment], dict[str, Any] | None]: ...
     def counts(self, post_id: str | None = None) -> dict[Status, int]: ...
     def apply_decision(
-        self, current: StoredComment, entry: HistoryEntry, expires_at: int | None
+        self,
+        current: StoredComment,
+        entry: HistoryEntry,
+        expires_at: int | None,
+        reasons: list[str] | None = None,
     ) -> StoredComment: ...
     def claim(self, comment_id: str, moderator: str, until: int, now: int) -> StoredComment | None: ...
+    def reports(self, comment_id: str) -> list[ReportEntry]: ...
+    def author(self, author_key: str) -> AuthorRecord: ...
+    def authors(self, author_keys: list[str]) -> dict[str, AuthorRecord]: ...
 
 
 class ReviewService:
@@ -70,29 +84,62 @@ class ReviewService:
         self._clock = clock
 
     def queue(
-        self, status: Status, post_id: str | None, limit: int, cursor: str | None
+        self,
+        status: Status,
+        post_id: str | None,
+        limit: int,
+        cursor: str | None,
+        reason: str | None = None,
     ) -> ModerationQueuePage:
-        """One page of comments in `status` (optionally one post's), oldest first."""
-        scope = f"moderation:{status}:{post_id or ''}"
+        """One page of comments in `status` (optionally one post's, or held for one reason), oldest first."""
+        scope = f"moderation:{status}:{post_id or ''}:{reason or ''}"
         start_key = self._cursors.decode(cursor, scope) if cursor else None
-        items, last_key = self._page(status, post_id, limit, start_key)
+        if reason:
+            items, last_key = self._page_with_reason(status, post_id, reason, limit, start_key)
+        else:
+            items, last_key = self._page(status, post_id, limit, start_key)
         now = self._clock()
+        records = self._store.authors([item.author_key for item in items if item.author_key])
         return ModerationQueuePage(
-            items=[_live_claim(item.for_moderators(), now) for item in items],
+            items=[
+                _live_claim(
+                    QueueItem(
+                        **item.for_moderators().model_dump(),
+                        author=records.get(item.author_key) if item.author_key else None,
+                    ),
+                    now,
+                )
+                for item in items
+            ],
             next_cursor=self._cursors.encode(last_key, scope) if last_key else None,
         )
 
-    def detail(self, comment_id: str) -> CommentDetail:
-        return _live_claim(self._get(comment_id).detail(), self._clock())
+    def detail(self, comment_id: str) -> ModerationDetail:
+        """One comment in full: its history and notes, the comment it answers, its reports, its author."""
+        comment = self._get(comment_id)
+        parent = self._store.get(comment.parent_id) if comment.parent_id else None
+        shown = ModerationDetail(
+            **comment.detail().model_dump(by_alias=True),
+            parent=_live_claim(parent.for_moderators(), self._clock()) if parent else None,
+            reports=self._store.reports(comment.id),
+            author=self._store.author(comment.author_key) if comment.author_key else None,
+        )
+        return _live_claim(shown, self._clock())
 
     def decide(self, comment_id: str, request: DecisionRequest, moderator: Moderator) -> CommentDetail:
-        """Approve or reject from any status in one conditional write; 409 if `version` is stale."""
+        """Approve or reject from any status in one conditional write; 409 if `version` is stale,
+        or if the decision would change nothing."""
         to_status: Status = "published" if request.action == "approve" else "rejected"
         for _ in range(DECISION_ATTEMPTS):
             current = self._get(comment_id)
             if request.version is not None and request.version != current.version:
                 raise VersionConflict(
                     "Someone else decided this comment first; reload it and decide again.",
+                    details={"current_version": current.version, "status": current.status},
+                )
+            if current.status == to_status:
+                raise NoChange(
+                    f"This comment is already {to_status}; nothing was changed.",
                     details={"current_version": current.version, "status": current.status},
                 )
             now = self._clock()
@@ -120,6 +167,19 @@ class ReviewService:
             )
             return updated.detail()
         raise StorageUnavailable("The comment kept changing while we decided it; please retry.")
+
+    def decide_many(
+        self, request: BulkDecisionRequest, moderator: Moderator
+    ) -> list[tuple[str, CommentDetail | DomainError]]:
+        """The same decision and note for each id, one at a time: each is decided or says why not."""
+        single = DecisionRequest(action=request.action, note=request.note)
+        outcomes: list[tuple[str, CommentDetail | DomainError]] = []
+        for comment_id in dict.fromkeys(request.ids):
+            try:
+                outcomes.append((comment_id, self.decide(comment_id, single, moderator)))
+            except DomainError as refused:
+                outcomes.append((comment_id, refused))
+        return outcomes
 
     def claim(self, request: ClaimRequest, moderator: Moderator) -> ClaimResult:
         """Lease the next `count` pending comments no one else holds to `moderator`."""
@@ -155,6 +215,21 @@ class ReviewService:
         if post_id:
             return self._store.list_post(post_id, status, limit, start_key)
         return self._store.list_status(status, limit, start_key)
+
+    def _page_with_reason(
+        self, status: Status, post_id: str | None, reason: str, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[StoredComment], dict[str, Any] | None]:
+        """A page of the comments held for `reason`, reading a bounded number of others; the key
+        continues after the last comment read, so nothing is skipped or shown twice."""
+        found: list[StoredComment] = []
+        examined = 0
+        while True:
+            # Never read more than the page still needs: the last key then marks exactly where we stopped.
+            page, start_key = self._page(status, post_id, limit - len(found), start_key)
+            examined += len(page)
+            found.extend(comment for comment in page if reason in comment.reasons)
+            if len(found) == limit or start_key is None or examined >= REASON_SCAN_LIMIT:
+                return found, start_key
 
     def _get(self, comment_id: str) -> StoredComment:
         comment = self._store.get(comment_id)

@@ -14,9 +14,12 @@ from moderation.snapstart import after_restore
 
 if TYPE_CHECKING:
     from moderation.alerts import PendingAlerts
+    from moderation.authors import AuthorActions
     from moderation.expiry import ExpiryBookkeeping
+    from moderation.posts import PostModeration
     from moderation.privacy import PrivacyService
     from moderation.reading import ReadingService
+    from moderation.reports import ReportService
     from moderation.review import ReviewService
     from moderation.scoring.base import Scorer
     from moderation.service import CommentService
@@ -156,11 +159,35 @@ def forget_connections() -> None:
         webhook_sender,
         privacy_service,
         pending_alerts,
+        report_service,
+        author_actions,
+        post_moderation,
     ):
         built.cache_clear()
     from aws_lambda_powertools.utilities import parameters
 
     parameters.clear_caches()  # type: ignore[no-untyped-call]  # unannotated in Powertools
+
+
+@cache
+def report_service() -> ReportService:
+    from moderation.reports import ReportService
+
+    return ReportService(store(), settings(), secret())
+
+
+@cache
+def author_actions() -> AuthorActions:
+    from moderation.authors import AuthorActions
+
+    return AuthorActions(store(), review_service())
+
+
+@cache
+def post_moderation() -> PostModeration:
+    from moderation.posts import PostModeration
+
+    return PostModeration(store())
 
 
 def reset() -> None:
@@ -177,5 +204,8 @@ def reset() -> None:
         webhook_sender,
         privacy_service,
         pending_alerts,
+        report_service,
+        author_actions,
+        post_moderation,
     ):
         built.cache_clear()

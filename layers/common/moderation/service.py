@@ -14,14 +14,16 @@ from typing import Any, Protocol
 from aws_lambda_powertools import Logger
 
 from moderation.content_rules import WordLists, count_links, normalised_for_comparison
-from moderation.errors import IdempotencyKeyReused, ParentNotFound, RateLimited
+from moderation.errors import CommentsClosed, IdempotencyKeyReused, ParentNotFound, RateLimited
+from moderation.identity import author_key, client_hash
 from moderation.ids import MonotonicIds
-from moderation.models import NewComment, PublicComment, Status, StoredComment
+from moderation.models import AuthorRecord, NewComment, PostSettings, PublicComment, Status, StoredComment
 from moderation.policy import Decision, decide, effective_thresholds
 from moderation.rate_limit import RateClaim, RateLog, RateRace, SlidingWindowLimit
 from moderation.scoring.base import Scorer, ScoringError
 from moderation.scoring.deadline import DeadlineScorer
 from moderation.settings import Settings
+from moderation.standing import Standing, apply_standing
 from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
 
 logger = Logger(child=True)
@@ -42,6 +44,8 @@ class CommentStore(Protocol):
     def get_idempotency(self, post_id: str, key_hash: str, now: int) -> IdempotencyRecord | None: ...
     def get_rate_log(self, client_hash: str) -> RateLog: ...
     def record_rate(self, claim: RateClaim) -> None: ...
+    def post_settings(self, post_id: str) -> PostSettings: ...
+    def author(self, author_key: str) -> AuthorRecord: ...
 
 
 @dataclass(frozen=True)
@@ -133,17 +137,25 @@ class CommentService:
             replay = self._replay(post_id, key_hash, fingerprint, now)
             if replay:
                 return replay
-        client_hash = self._client_hash(client_ip) if client_ip else None
+        post = self._store.post_settings(post_id)
+        if post.closed:
+            raise CommentsClosed("Comments on this post are closed.", details={"post_id": post_id})
+        client = client_hash(self._secret, client_ip) if client_ip else None
         # Checked before the work (a limited client costs one read), counted only with the comment.
-        rate = self._claim_rate(client_hash, now_ms)
+        rate = self._claim_rate(client, now_ms)
         parent = self._check_parent(post_id, request.parent_id)
+        email_hash = _sha256(request.author_email.casefold()) if request.author_email else None
+        author = author_key(self._secret, email_hash, client)
 
-        scores, decision = self._score(request.body)
+        scores, matched, decision = self._score(request.body)
         nudge = self._nudge(scores) if request.nudge else None
         if nudge:
-            self._count_without_comment(rate, client_hash, now_ms)
+            self._count_without_comment(rate, client, now_ms)
             return nudge
-        comment = self._new_comment(post_id, request, scores, decision, client_hash, now)
+        decision = apply_standing(decision, self._standing(post, author))
+        comment = self._new_comment(post_id, request, scores, decision, client, now).model_copy(
+            update={"author_key": author, "matched": matched, "author_email_hash": email_hash}
+        )
         outcome = Submission(comment.public(), comment.reasons)
         guards = CreateGuards(
             # The same text to a reader: case, width, invisible characters and spacing don't count.
@@ -168,7 +180,7 @@ class CommentService:
                 raise
             except RateRace:
                 # Another post of this client was stored meanwhile: claim again from its log.
-                guards = replace(guards, rate=self._claim_rate(client_hash, now_ms))
+                guards = replace(guards, rate=self._claim_rate(client, now_ms))
         else:
             raise RateLimited(retry_after=1)
         logger.info("comment stored", extra={"comment_id": comment.id, "status": comment.status})
@@ -222,7 +234,19 @@ class CommentService:
         )
         return Nudge(over) if over else None
 
-    def _score(self, body: str) -> tuple[dict[str, float], Decision]:
+    def _standing(self, post: PostSettings, author: str | None) -> Standing:
+        """Pre-moderation and the author's standing: the step after the policy."""
+        mode = self._settings.premoderate
+        record = self._store.author(author) if author else None
+        return Standing(
+            premoderate_all=mode == "all" or post.premoderate,
+            # Without a key an author can't be recognised later, so each comment is a first one.
+            new_author=mode == "new_authors" and (record is None or record.published == 0),
+            banned=bool(record and record.banned),
+            trusted=bool(record and record.trusted),
+        )
+
+    def _score(self, body: str) -> tuple[dict[str, float], dict[str, list[str]], Decision]:
         hold: list[str] = []
         reject: list[str] = []
         scores: dict[str, float] = {}
@@ -234,14 +258,20 @@ class CommentService:
             except ScoringError:
                 logger.exception("scoring failed or overran; holding the comment for review")
                 hold.append("scoring_unavailable")
-        if count_links(body) >= self._settings.max_links:
+        # What each rule matched, for moderators: the comment's author only ever sees the rule.
+        matched: dict[str, list[str]] = {}
+        links = count_links(body)
+        if links >= self._settings.max_links:
             hold.append("too_many_links")
-        banned, suspect = self._words.matches(body)
+            matched["too_many_links"] = [f"{links} distinct links"]
+        banned, suspect = self._words.matched_words(body)
         if banned:
             reject.append("banned_word")
+            matched["banned_word"] = banned
         if suspect:
             hold.append("suspect_word")
-        return scores, decide(scores, hold, self._thresholds, reject)
+            matched["suspect_word"] = suspect
+        return scores, matched, decide(scores, hold, self._thresholds, reject)
 
     def _new_comment(
         self,
@@ -263,14 +293,9 @@ class CommentService:
             status=decision.status,
             scores=scores,
             reasons=decision.reasons,
-            author_email_hash=_sha256(request.author_email.casefold()) if request.author_email else None,
             client_hash=client_hash,
             expires_at=self._settings.rejected_expires_at(now) if decision.status == "rejected" else None,
         )
-
-    def _client_hash(self, client_ip: str) -> str:
-        # Salted with the app's secret: the same client is recognisable, its address is not stored.
-        return hmac.new(self._secret, f"ip:{client_ip}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _sha256(text: str) -> str:

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     max_links: int = Field(default=2, ge=1)
     duplicate_window_seconds: int = Field(default=600, ge=0)
     rejected_retention_days: int = Field(default=30, ge=1)
+    report_threshold: int = Field(
+        default=3, ge=1, description="distinct readers' reports that send a published comment back to review"
+    )
+    premoderate: Literal["none", "new_authors", "all"] = Field(
+        default="none", description="hold every comment (all), or an author's first (new_authors)"
+    )
     banned_words: Annotated[tuple[str, ...], NoDecode] = ()
     suspect_words: Annotated[tuple[str, ...], NoDecode] = ()
     cognito_domain: str = Field(

@@ -98,6 +98,7 @@ def _single_character(token: str) -> str:
 class _Entry:
     counts: Runs
     banned: bool
+    word: str
 
 
 class WordLists:
@@ -108,31 +109,36 @@ class WordLists:
         for words, is_banned in ((banned, True), (suspect, False)):
             for word in words:
                 for token, _ in _tokens(word):
-                    self._add(token.translate(_LEET), is_banned)
+                    self._add(token.translate(_LEET), is_banned, word)
         self._lengths = sorted({len(key) for key in self._index})
 
     @classmethod
     def from_words(cls, banned: Iterable[str], suspect: Iterable[str]) -> WordLists:
         return cls(banned, suspect)
 
-    def _add(self, word: str, banned: bool) -> None:
+    def _add(self, word: str, banned: bool, listed: str) -> None:
         for form in _forms(word):
             for letters, counts in _variants(*_runs(form)):
-                self._index.setdefault(letters, []).append(_Entry(counts, banned))
+                self._index.setdefault(letters, []).append(_Entry(counts, banned, listed))
 
     def matches(self, text: str) -> tuple[bool, bool]:
         """(has a banned word, has a suspect word)."""
-        found: set[bool] = set()
+        banned, suspect = self.matched_words(text)
+        return bool(banned), bool(suspect)
+
+    def matched_words(self, text: str) -> tuple[list[str], list[str]]:
+        """(the banned words found, the suspect words found), each once and as listed, in the
+        order found; for moderators, never for the comment's author."""
+        banned: dict[str, None] = {}
+        suspect: dict[str, None] = {}
         if not self._index:
-            return False, False
+            return [], []
         tokens = _tokens(text)
         for letters, counts in itertools.chain(self._written(tokens), self._spelled_out(tokens)):
             for entry in self._index[letters]:
                 if all(have >= need for have, need in zip(counts, entry.counts, strict=True)):
-                    found.add(entry.banned)
-            if len(found) == 2:
-                break
-        return True in found, False in found
+                    (banned if entry.banned else suspect)[entry.word] = None
+        return list(banned), list(suspect)
 
     def _written(self, tokens: list[tuple[str, bool]]) -> Iterator[tuple[str, Runs]]:
         """Candidates whose letters, repeats collapsed, are a listed spelling."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from moderation.errors import (
+    CommentsClosed,
     DomainError,
     DuplicateComment,
     IdempotencyKeyReused,
     InvalidCursor,
+    NoChange,
     NotFound,
     ParentNotFound,
     RateLimited,
@@ -33,6 +35,8 @@ _STATUS: dict[type[DomainError], tuple[int, str]] = {
     DuplicateComment: (409, "duplicate_comment"),
     IdempotencyKeyReused: (409, "idempotency_key_reused"),
     VersionConflict: (409, "conflict"),
+    NoChange: (409, "no_change"),
+    CommentsClosed: (403, "comments_closed"),
     ParentNotFound: (422, "parent_not_found"),
     RateLimited: (429, "rate_limited"),
     StorageUnavailable: (503, "service_unavailable"),

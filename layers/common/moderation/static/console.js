@@ -12,8 +12,12 @@ const state = {
   items: [],
   selected: 0,
   cursor: null,
-  status: "pending",
+  view: "pending",
   postId: "",
+  picked: new Set(),
+  detail: null,
+  // Bumped when the view changes or the moderator signs out: answers to older requests are dropped.
+  generation: 0,
 };
 
 // --- talking to the API --------------------------------------------------------------------
@@ -28,8 +32,11 @@ async function api(method, path, body) {
   });
   const data = await response.json().catch(() => null);
   if (response.status === 401 || response.status === 403) {
-    const message = data?.error?.message ?? "Sign in again.";
-    signOut(response.status === 403 ? message : `Your sign-in was not accepted: ${message}`);
+    // 401: the token itself was refused (mistyped, expired, from elsewhere); 403 says why in words.
+    const message = response.status === 401
+      ? "That token was not accepted: it may be mistyped or expired. Check it and sign in again."
+      : data?.error?.message ?? "Your account may not moderate comments.";
+    signOut(message);
     throw new SignedOut(message);
   }
   return { status: response.status, data };
@@ -104,16 +111,6 @@ function setToken(token) {
   sessionStorage.setItem(TOKEN_KEY, token);
 }
 
-function tokenName(token) {
-  // A JWT's payload names the moderator; the local stack's token is opaque.
-  try {
-    const payload = JSON.parse(atob(token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/")));
-    return payload.username ?? payload["cognito:username"] ?? payload.email ?? "moderator";
-  } catch {
-    return "moderator";
-  }
-}
-
 function showSignIn() {
   $("#work").hidden = true;
   $("#who").hidden = true;
@@ -125,21 +122,43 @@ function showSignIn() {
 function signOut(message = "") {
   state.token = null;
   sessionStorage.removeItem(TOKEN_KEY);
+  clearWork();
   notice(message, message ? "error" : "info");
   showSignIn();
 }
 
 // --- the queue -----------------------------------------------------------------------------
 
+function clearWork() {
+  // Nothing of the last moderator's session stays on screen.
+  state.generation += 1;
+  state.items = [];
+  state.cursor = null;
+  state.picked.clear();
+  closeDetail();
+  $("#queue").replaceChildren();
+  $("#empty").hidden = true;
+  $("#more").hidden = true;
+  $("#bulk").hidden = true;
+  $("#post-settings").hidden = true;
+  $("#who-name").textContent = "";
+  for (const cell of document.querySelectorAll("#counts dd")) cell.textContent = "–";
+}
+
 function queuePath(cursor) {
-  const query = new URLSearchParams({ status: state.status, limit: "25" });
+  // "reported" is the pending queue's comments that readers sent back.
+  const status = state.view === "reported" ? "pending" : state.view;
+  const query = new URLSearchParams({ status, limit: "25" });
+  if (state.view === "reported") query.set("reason", "reported");
   if (state.postId) query.set("post_id", state.postId);
   if (cursor) query.set("cursor", cursor);
   return `/moderation/queue?${query}`;
 }
 
 async function loadQueue({ more = false } = {}) {
+  const generation = state.generation;
   const { status, data } = await api("GET", queuePath(more ? state.cursor : null));
+  if (generation !== state.generation) return;
   if (status !== 200) {
     notice(data?.error?.message ?? `The queue did not load (${status}).`, "error");
     return;
@@ -147,14 +166,18 @@ async function loadQueue({ more = false } = {}) {
   state.items = more ? state.items.concat(data.items) : data.items;
   state.cursor = data.next_cursor;
   if (!more) state.selected = 0;
+  const shown = new Set(state.items.map((item) => item.id));
+  for (const id of state.picked) if (!shown.has(id)) state.picked.delete(id);
   render();
+  renderBulk();
   await loadCounts();
 }
 
 async function loadCounts() {
+  const generation = state.generation;
   const query = state.postId ? `?post_id=${encodeURIComponent(state.postId)}` : "";
   const { status, data } = await api("GET", `/moderation/counts${query}`);
-  if (status !== 200) return;
+  if (status !== 200 || generation !== state.generation) return;
   for (const cell of document.querySelectorAll("#counts dd")) {
     cell.textContent = String(data.counts[cell.dataset.status] ?? 0);
   }
@@ -166,9 +189,30 @@ function drivers(item) {
   return (label, value) => named.has(label) || value >= HOLD_SCORE;
 }
 
-function renderItem(item, index) {
-  const node = $("#item-template").content.firstElementChild.cloneNode(true);
-  node.dataset.id = item.id;
+function reasonText(reason, item) {
+  // The rule that fired, in words, naming what it matched (moderators only ever see this).
+  if (reason.startsWith("score:")) {
+    const label = reason.slice(6);
+    const value = item.scores[label];
+    return `The model scored it ${label.replaceAll("_", " ")} ${value === undefined ? "?" : value.toFixed(2)}.`;
+  }
+  const matched = item.matched?.[reason] ?? [];
+  const naming = matched.length ? `: ${matched.join(", ")}` : "";
+  const texts = {
+    banned_word: `A banned word${naming}.`,
+    suspect_word: `A suspect word${naming}.`,
+    too_many_links: `Too many links${naming}.`,
+    scoring_unavailable: "The model could not score it, so it was held to be safe.",
+    reported: `Readers reported it (${item.report_count} of them).`,
+    new_author: "The author's first comment: new authors are pre-moderated.",
+    premoderated: "Every comment here waits for a moderator (pre-moderation).",
+    banned_author: "The author is banned.",
+  };
+  return texts[reason] ?? reason;
+}
+
+function fillComment(node, item) {
+  // The parts the queue item and the detail view share.
   node.querySelector(".author").textContent = item.author_name;
   node.querySelector(".post").textContent = item.post_id;
   const created = node.querySelector(".created");
@@ -176,25 +220,209 @@ function renderItem(item, index) {
   created.textContent = new Date(item.created_at).toLocaleString();
   node.querySelector(".status").textContent = item.status;
   node.querySelector(".version").textContent = String(item.version);
-  if (item.claimed_by) {
-    node.querySelector(".claim").textContent =
-      `· claimed by ${item.claimed_by} until ${new Date(item.claimed_until).toLocaleTimeString()}`;
-  }
   node.querySelector(".body").textContent = item.body;
   const drove = drivers(item);
   const scores = node.querySelector(".scores");
+  scores.replaceChildren();
   for (const [label, value] of Object.entries(item.scores).sort((a, b) => b[1] - a[1])) {
     const score = document.createElement("li");
     score.textContent = `${label} ${value.toFixed(2)}`;
     if (drove(label, value)) score.classList.add("drove");
     scores.append(score);
   }
-  node.querySelector(".reasons").textContent =
-    item.reasons.length ? `Reasons: ${item.reasons.join(", ")}` : "No reasons recorded.";
+  const reasons = node.querySelector(".reasons");
+  const lines = item.reasons.length ? item.reasons.map((r) => reasonText(r, item)) : ["No reasons recorded."];
+  reasons.replaceChildren(...lines.map((line) => {
+    const entry = document.createElement("li");
+    entry.textContent = line;
+    return entry;
+  }));
+}
+
+function authorText(record) {
+  if (!record) return "";
+  const standing = [record.banned ? "banned" : "", record.trusted ? "trusted" : ""].filter(Boolean);
+  return `· author: ${record.published} published, ${record.pending} pending, ${record.rejected} rejected` +
+    (standing.length ? ` · ${standing.join(", ")}` : "");
+}
+
+function renderItem(item, index) {
+  const node = $("#item-template").content.firstElementChild.cloneNode(true);
+  node.dataset.id = item.id;
+  fillComment(node, item);
+  node.querySelector(".author-record").textContent = authorText(item.author);
+  if (item.claimed_by) {
+    node.querySelector(".claim").textContent =
+      `· claimed by ${item.claimed_by} until ${new Date(item.claimed_until).toLocaleTimeString()}`;
+  }
+  if (item.parent_id) {
+    const replyTo = node.querySelector(".reply-to");
+    replyTo.textContent = "A reply: open its details to see the comment it answers.";
+    replyTo.hidden = false;
+  }
+  // A decision that would change nothing is not offered.
+  node.querySelector(".approve").disabled = item.status === "published";
+  node.querySelector(".reject").disabled = item.status === "rejected";
+  const pick = node.querySelector(".pick");
+  pick.checked = state.picked.has(item.id);
+  pick.addEventListener("change", () => togglePick(item.id, pick.checked));
   node.querySelector(".approve").addEventListener("click", () => decide(index, "approve"));
   node.querySelector(".reject").addEventListener("click", () => decide(index, "reject"));
+  node.querySelector(".details").addEventListener("click", guard(() => openDetail(index)));
   node.addEventListener("click", () => select(index, { focus: false }));
   return node;
+}
+
+// --- one post's settings ------------------------------------------------------------------
+
+async function loadPostSettings() {
+  const form = $("#post-settings");
+  form.hidden = !state.postId;
+  if (!state.postId) return;
+  const generation = state.generation;
+  const { status, data } = await api("GET", `/moderation/posts/${encodeURIComponent(state.postId)}`);
+  if (status !== 200 || generation !== state.generation) return;
+  form.elements.premoderate.checked = data.premoderate;
+  form.elements.closed.checked = data.closed;
+}
+
+async function changePostSetting(event) {
+  const { name, checked } = event.target;
+  const { status, data } = await api("POST", `/moderation/posts/${encodeURIComponent(state.postId)}`, { [name]: checked });
+  if (status !== 200) {
+    event.target.checked = !checked;
+    notice(data?.error?.message ?? `The post's settings did not change (${status}).`, "error");
+    return;
+  }
+  const said = {
+    premoderate: data.premoderate ? "New comments on this post now wait for a moderator." : "New comments on this post are moderated as usual again.",
+    closed: data.closed ? "This post is closed: new comments are refused." : "This post is open to new comments again.",
+  };
+  notice(said[name]);
+}
+
+// --- several at once -----------------------------------------------------------------------
+
+function togglePick(id, on) {
+  if (on) state.picked.add(id);
+  else state.picked.delete(id);
+  renderBulk();
+}
+
+function renderBulk() {
+  const count = state.picked.size;
+  $("#bulk").hidden = count === 0;
+  $("#bulk-count").textContent = `${count} selected`;
+}
+
+async function decideSelected(action) {
+  const ids = [...state.picked];
+  if (!ids.length) return;
+  const note = $("#bulk").elements.note.value.trim();
+  const { status, data } = await api("POST", "/moderation/decisions", { ids, action, ...(note ? { note } : {}) });
+  if (status !== 200) {
+    notice(data?.error?.message ?? `The decisions failed (${status}); nothing was changed.`, "error");
+    return;
+  }
+  const done = data.results.filter((result) => result.status).length;
+  const refused = data.results.filter((result) => result.error);
+  const verb = action === "approve" ? "Approved" : "Rejected";
+  const why = [...new Set(refused.map((result) => result.error))].join(", ");
+  notice(
+    `${verb} ${done} of ${ids.length} comment(s).` + (refused.length ? ` Not changed: ${refused.length} (${why}).` : ""),
+    refused.length ? "error" : "info",
+  );
+  state.picked.clear();
+  $("#bulk").elements.note.value = "";
+  await loadQueue();
+}
+
+// --- one comment in full -------------------------------------------------------------------
+
+function listOf(list, entries, text) {
+  list.replaceChildren(...entries.map((entry) => {
+    const line = document.createElement("li");
+    line.textContent = text(entry);
+    return line;
+  }));
+}
+
+async function openDetail(index) {
+  const item = state.items[index];
+  if (!item) return;
+  const { status, data } = await api("GET", `/moderation/comments/${encodeURIComponent(item.id)}`);
+  if (status !== 200) {
+    notice(data?.error?.message ?? `The comment did not load (${status}).`, "error");
+    return;
+  }
+  const panel = $("#detail");
+  state.detail = data;
+  fillComment(panel, data);
+  panel.querySelector(".author-key").textContent = data.author_key ?? "unknown";
+  panel.querySelector(".author-record").textContent = authorText(data.author);
+  const actions = panel.querySelector(".author-actions");
+  actions.hidden = !data.author;
+  if (data.author) {
+    actions.querySelector('[data-action="unban"]').disabled = !data.author.banned;
+    actions.querySelector('[data-action="trust"]').disabled = data.author.trusted;
+    actions.querySelector('[data-action="untrust"]').disabled = !data.author.trusted;
+    for (const button of actions.querySelectorAll('[data-action="ban"]')) button.disabled = data.author.banned;
+  }
+  const parent = panel.querySelector(".parent");
+  parent.hidden = !data.parent;
+  panel.querySelector(".thread").replaceChildren();
+  if (data.parent) {
+    panel.querySelector(".parent-author").textContent = data.parent.author_name;
+    panel.querySelector(".parent-status").textContent = `(${data.parent.status})`;
+    panel.querySelector(".parent-body").textContent = data.parent.body;
+  }
+  const when = (at) => new Date(at).toLocaleString();
+  listOf(panel.querySelector(".reports"), data.reports, (r) => `${when(r.at)} · ${r.reason}${r.note ? `: ${r.note}` : ""}`);
+  if (!data.reports.length) listOf(panel.querySelector(".reports"), ["No reader reported it."], (line) => line);
+  listOf(
+    panel.querySelector(".history"),
+    data.history,
+    (h) => `${when(h.at)} · ${h.by}: ${h.from} → ${h.to}${h.note ? ` — “${h.note}”` : ""}`,
+  );
+  if (!data.history.length) listOf(panel.querySelector(".history"), ["No decision yet."], (line) => line);
+  panel.hidden = false;
+  panel.querySelector(".close").focus();
+}
+
+async function showThread() {
+  const detail = state.detail;
+  if (!detail?.parent_id) return;
+  const path = `/posts/${encodeURIComponent(detail.post_id)}/comments/${encodeURIComponent(detail.parent_id)}/replies?limit=100`;
+  const { status, data } = await api("GET", path);
+  const thread = $("#detail .thread");
+  if (status !== 200) {
+    listOf(thread, ["The thread is not public (its first comment is not published)."], (line) => line);
+    return;
+  }
+  listOf(thread, data.items, (reply) => `${reply.author_name}: ${reply.body}`);
+  if (!data.items.length) listOf(thread, ["No published replies yet."], (line) => line);
+}
+
+async function actOnAuthor(button) {
+  const detail = state.detail;
+  if (!detail?.author_key) return;
+  const body = { action: button.dataset.action, ...(button.dataset.hide ? { hide_published: true } : {}) };
+  const path = `/moderation/authors/${encodeURIComponent(detail.author_key)}/actions`;
+  const { status, data } = await api("POST", path, body);
+  if (status !== 200) {
+    notice(data?.error?.message ?? `The action failed (${status}).`, "error");
+    return;
+  }
+  notice(`${button.textContent}: done for ${detail.author_name}.`);
+  await loadQueue();
+  const index = state.items.findIndex((item) => item.id === detail.id);
+  if (index >= 0) await openDetail(index);
+  else closeDetail();
+}
+
+function closeDetail() {
+  state.detail = null;
+  $("#detail").hidden = true;
 }
 
 function render() {
@@ -223,18 +451,25 @@ async function decide(index, action) {
   const item = state.items[index];
   if (!item) return;
   const node = document.querySelectorAll("#queue > li")[index];
+  if (item.status === (action === "approve" ? "published" : "rejected")) {
+    notice(`The comment by ${item.author_name} is already ${item.status}; nothing to change.`);
+    return;
+  }
   const note = node.querySelector(".note").value.trim();
   const body = { action, version: item.version, ...(note ? { note } : {}) };
   const { status, data } = await api("POST", `/moderation/comments/${encodeURIComponent(item.id)}/decision`, body);
   if (status === 200) {
     notice(`${action === "approve" ? "Approved" : "Rejected"}: the comment by ${item.author_name}.`);
-    if (data.status === state.status) {
+    if (data.status === state.view) {
       state.items[index] = data;
     } else {
       state.items.splice(index, 1);
     }
     render();
     await loadCounts();
+  } else if (status === 409 && data?.error?.code === "no_change") {
+    notice(`The comment by ${item.author_name} was already ${data.error.details?.status}; nothing was changed.`);
+    await loadQueue();
   } else if (status === 409) {
     const now = data?.error?.details ?? {};
     notice(
@@ -259,7 +494,7 @@ async function claim() {
   notice(data.items.length
     ? `You hold ${data.items.length} comment(s) until ${new Date(data.claimed_until).toLocaleTimeString()}.`
     : "No unclaimed pending comments left.");
-  state.status = "pending";
+  state.view = "pending";
   $("#filters").elements.status.value = "pending";
   await loadQueue();
 }
@@ -278,6 +513,14 @@ function onKey(event) {
     k: () => select(state.selected - 1),
     a: () => decide(state.selected, "approve"),
     r: () => decide(state.selected, "reject"),
+    o: () => openDetail(state.selected),
+    x: () => {
+      const pick = document.querySelectorAll("#queue > li .pick")[state.selected];
+      if (!pick) return;
+      pick.checked = !pick.checked;
+      togglePick(state.items[state.selected].id, pick.checked);
+    },
+    Escape: () => closeDetail(),
   };
   const action = actions[event.key];
   if (action) {
@@ -290,8 +533,12 @@ async function start() {
   $("#sign-in").hidden = true;
   $("#work").hidden = false;
   $("#who").hidden = false;
-  $("#who-name").textContent = tokenName(state.token);
   try {
+    // The name the API records in claims and history, so the header says the same.
+    const token = state.token;
+    const { status, data } = await api("GET", "/moderation/me");
+    if (token !== state.token) return;
+    $("#who-name").textContent = status === 200 ? data.name : "";
     await loadQueue();
   } catch (error) {
     if (!(error instanceof SignedOut)) throw error;
@@ -340,11 +587,26 @@ async function main() {
     event.preventDefault();
     const form = event.target;
     if (!form.reportValidity()) return;
-    state.status = form.elements.status.value;
+    state.view = form.elements.status.value;
     state.postId = form.elements.post_id.value.trim();
-    await loadQueue();
+    // A new view: what was said about the last one no longer applies.
+    state.generation += 1;
+    notice("");
+    closeDetail();
+    state.picked.clear();
+    await Promise.all([loadQueue(), loadPostSettings()]);
   }));
   $("#claim").addEventListener("click", guard(claim));
+  $("#bulk-approve").addEventListener("click", guard(() => decideSelected("approve")));
+  $("#bulk-reject").addEventListener("click", guard(() => decideSelected("reject")));
+  $("#bulk").addEventListener("submit", (event) => event.preventDefault());
+  $("#post-settings").addEventListener("change", guard(changePostSetting));
+  $("#post-settings").addEventListener("submit", (event) => event.preventDefault());
+  $("#detail .close").addEventListener("click", closeDetail);
+  $("#detail .show-thread").addEventListener("click", guard(showThread));
+  for (const button of document.querySelectorAll("#detail .author-actions button")) {
+    button.addEventListener("click", guard(() => actOnAuthor(button)));
+  }
   $("#more").addEventListener("click", guard(() => loadQueue({ more: true })));
   document.addEventListener("keydown", (event) => guard(async () => onKey(event))());
 

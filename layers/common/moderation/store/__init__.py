@@ -14,12 +14,18 @@ One table holds comments and the small records that protect them:
 
 Comments written with an e-mail carry `author_email_hash`, the key of the sparse index
 `ByEmail` (sorted by `id`): one author's comments for privacy requests (module authors_data).
+| reader's report | REPORT#<comment id>                | CLIENT#<hash> | reports     |
+| author's record | AUTHOR#<author_key>                | AUTHOR        | authors     |
+| post settings   | POST#<post_id>                     | SETTINGS      | posts       |
 
 Published comments also carry `thread` (`<post_id>#<parent_id or ->`), the key of the sparse
 index `ByThread`; each comment keeps its `reply_count` and `first_replies` (module threads).
 
 Comments carry `post_status` (`<post_id>#<status>`) and `status`, each the partition key of an
 index sorted by `id`; ids sort by time, so both indexes list oldest first without a Scan.
+Comments with an author key carry `author_key`, the key of the sparse index `ByAuthor` sorted
+by id (an author's comments, oldest first).
+
 A moderator's claim on a pending comment is `claimed_by` and `claimed_until` (epoch seconds)
 on the comment itself; a decision clears it.
 """
@@ -29,11 +35,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from moderation.store.alerts import AlertMarks
+from moderation.store.authors import Authors
 from moderation.store.authors_data import AuthorsData
 from moderation.store.comments import Comments
 from moderation.store.counters import STATUSES, Counters
 from moderation.store.decisions import Decisions, StaleComment
 from moderation.store.guards import CreateGuards, Guards, IdempotencyRace, IdempotencyRecord
+from moderation.store.posts import Posts
+from moderation.store.reports import DuplicateReport, Reports
 from moderation.store.table import TableAccess, connect
 from moderation.store.threads import Threads
 
@@ -43,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STATUSES",
     "CreateGuards",
+    "DuplicateReport",
     "DynamoCommentStore",
     "IdempotencyRace",
     "IdempotencyRecord",
@@ -50,7 +60,9 @@ __all__ = [
 ]
 
 
-class DynamoCommentStore(Comments, Counters, Guards, Decisions, Threads, AuthorsData, AlertMarks):
+class DynamoCommentStore(
+    Comments, Counters, Guards, Decisions, Threads, Reports, Authors, Posts, AuthorsData, AlertMarks
+):
     """Every part of the store over one table."""
 
     def __init__(self, table_name: str, table: Table | None = None):

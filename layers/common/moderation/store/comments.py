@@ -44,7 +44,7 @@ class Comments(StorePart):
                     }
                 },
                 *guard_puts(self._db, comment.post_id, comment.id, guards, now),
-                *counter_updates(self._db, comment.post_id, {comment.status: 1}),
+                *counter_updates(self._db, comment.post_id, {comment.status: 1}, comment.author_key),
             ]
             if parent is not None and comment.status == "published":
                 items.append(parent_update(self._db.name, parent, comment.id, published=True))

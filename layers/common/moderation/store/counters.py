@@ -18,24 +18,31 @@ COUNTER_SHARDS = 4
 STATUSES: tuple[Status, ...] = ("published", "pending", "rejected")
 
 
-def counter_updates(db: TableAccess, post_id: str, deltas: Mapping[Status, int]) -> list[dict[str, Any]]:
-    """Transaction items adding `deltas` to the overall and the post's counters."""
+def counter_updates(
+    db: TableAccess, post_id: str, deltas: Mapping[Status, int], author_key: str | None = None
+) -> list[dict[str, Any]]:
+    """Transaction items adding `deltas` to the overall and the post's counters, and to the
+    author's record when the comment has an author key."""
     # Sharded so concurrent writes rarely contend for the same item.
     shard = f"SHARD#{random.randrange(COUNTER_SHARDS)}"  # noqa: S311 - spreads load, not a secret
     names = {f"#s{i}": status for i, status in enumerate(deltas)}
     values = {f":d{i}": delta for i, delta in enumerate(deltas.values())}
     expression = "ADD " + ", ".join(f"#s{i} :d{i}" for i in range(len(deltas)))
+    keys = [{"pk": pk, "sk": shard} for pk in ("COUNTS#ALL", f"COUNTS#POST#{post_id}")]
+    if author_key:
+        # One author's comments are few and slow: their record needs no shards.
+        keys.append({"pk": f"AUTHOR#{author_key}", "sk": "AUTHOR"})
     return [
         {
             "Update": {
                 "TableName": db.name,
-                "Key": {"pk": pk, "sk": shard},
+                "Key": key,
                 "UpdateExpression": expression,
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": values,
             }
         }
-        for pk in ("COUNTS#ALL", f"COUNTS#POST#{post_id}")
+        for key in keys
     ]
 
 

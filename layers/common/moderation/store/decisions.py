@@ -32,9 +32,14 @@ class StaleComment(Exception):
 
 class Decisions(StorePart):
     def apply_decision(
-        self, current: StoredComment, entry: HistoryEntry, expires_at: int | None
+        self,
+        current: StoredComment,
+        entry: HistoryEntry,
+        expires_at: int | None,
+        reasons: list[str] | None = None,
     ) -> StoredComment:
         """Move `current` to `entry.to_status` in ONE transaction: the comment and its counters.
+        `reasons`, when given, replace the comment's reasons (readers' reports send it back with one).
 
         The write is conditioned on the version that was read, so the history's `from` and the
         counter deltas computed from that read are exactly what is applied, or nothing is.
@@ -49,6 +54,9 @@ class Decisions(StorePart):
                 "expires_at": expires_at,
                 "claimed_by": None,
                 "claimed_until": None,
+                "reasons": current.reasons if reasons is None else reasons,
+                # Publishing settles the reports so far: it takes new readers to send it back.
+                "report_count": 0 if to_status == "published" else current.report_count,
             }
         )
         values: dict[str, Any] = {
@@ -66,6 +74,11 @@ class Decisions(StorePart):
             "#history = list_append(if_not_exists(#history, :empty), :entry)",
         ]
         removals = ["claimed_by", "claimed_until"]
+        if reasons is not None:
+            assignments.append("reasons = :reasons")
+            values[":reasons"] = reasons
+        if to_status == "published":
+            removals.append("report_count")
         if to_status == "published":
             assignments.append("thread = :thread")
             values[":thread"] = thread_key(current.post_id, current.parent_id)
@@ -93,7 +106,11 @@ class Decisions(StorePart):
             }
         ]
         if current.status != to_status:
-            items.extend(counter_updates(self._db, current.post_id, {current.status: -1, to_status: 1}))
+            items.extend(
+                counter_updates(
+                    self._db, current.post_id, {current.status: -1, to_status: 1}, current.author_key
+                )
+            )
         publication_changes = (current.status == "published") != (to_status == "published")
         if current.parent_id and publication_changes:
             parent = read_comment(self._db, current.parent_id)
@@ -102,10 +119,13 @@ class Decisions(StorePart):
         cancelled = self._db.transact(items)
         if cancelled is None:
             return updated
-        reasons = cancelled.response.get("CancellationReasons", [])
+        cancellations = cancelled.response.get("CancellationReasons", [])
         # A failed version check (of the comment, or of its parent's replies), or a concurrent
         # transaction: read both again and decide again.
-        if any(reason.get("Code") in ("ConditionalCheckFailed", "TransactionConflict") for reason in reasons):
+        if any(
+            reason.get("Code") in ("ConditionalCheckFailed", "TransactionConflict")
+            for reason in cancellations
+        ):
             raise StaleComment from cancelled
         raise StorageUnavailable() from cancelled
 
@@ -161,7 +181,7 @@ class Decisions(StorePart):
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },
-            *counter_updates(self._db, comment.post_id, {comment.status: -1}),
+            *counter_updates(self._db, comment.post_id, {comment.status: -1}, comment.author_key),
         ]
         cancelled = self._db.transact(items)
         if cancelled is None:

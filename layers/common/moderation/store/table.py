@@ -95,7 +95,7 @@ def comment_from_item(item: Mapping[str, Any]) -> StoredComment:
     data = {k: v for k, v in item.items() if k not in ("pk", "sk", "post_status", "thread")}
     data["scores"] = {label: float(value) for label, value in data.get("scores", {}).items()}
     data["version"] = int(data.get("version", 1))
-    for counter in ("reply_count", "replies_version"):
+    for counter in ("reply_count", "replies_version", "report_count"):
         data[counter] = int(data.get(counter, 0))
     if "expires_at" in data:
         data["expires_at"] = int(data["expires_at"])

@@ -1,0 +1,145 @@
+"""Pre-moderation, banned and trusted authors, closed posts: the step after the policy, and the
+submit use case that applies it (in-memory store, scripted scorer)."""
+
+from __future__ import annotations
+
+import pytest
+from moderation.errors import CommentsClosed
+from moderation.models import NewComment, PostSettings
+from moderation.policy import Decision
+from moderation.service import CommentService
+from moderation.settings import Settings
+from moderation.standing import Standing, apply_standing
+
+from tests.support.fakes import Clock, InMemoryStore
+from tests.support.scorers import ScriptedScorer
+from tests.support.submissions import decided
+
+IP = "203.0.113.9"
+
+
+def make_service(store: InMemoryStore, **env: object) -> CommentService:
+    settings = Settings.model_validate({"rate_limit_per_minute": 0, "suspect_words": "scam", **env})
+    return CommentService(store, ScriptedScorer(), settings, b"secret", clock=Clock())
+
+
+def comment(body: str, email: str = "ada@example.com") -> NewComment:
+    return NewComment.model_validate({"author_name": "Ada", "body": body, "author_email": email})
+
+
+# --- the pure step ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("decision", "standing", "expected"),
+    [
+        (Decision("published", 0.1), Standing(banned=True), ("pending", ["banned_author"])),
+        (
+            Decision("rejected", 0.95, ["score:threat"]),
+            Standing(banned=True),
+            ("rejected", ["score:threat", "banned_author"]),
+        ),
+        (Decision("pending", 0.6, ["score:insult"]), Standing(trusted=True), ("published", [])),
+        (
+            Decision("pending", 0.6, ["score:insult", "suspect_word"]),
+            Standing(trusted=True),
+            ("pending", ["suspect_word"]),
+        ),
+        (
+            Decision("pending", 0.0, ["scoring_unavailable"]),
+            Standing(trusted=True),
+            ("pending", ["scoring_unavailable"]),
+        ),
+        (
+            Decision("rejected", 0.95, ["score:threat"]),
+            Standing(trusted=True),
+            ("rejected", ["score:threat"]),
+        ),
+        (
+            Decision("published", 0.1),
+            Standing(premoderate_all=True, trusted=True),
+            ("pending", ["premoderated"]),
+        ),
+        (Decision("published", 0.1), Standing(new_author=True), ("pending", ["new_author"])),
+        (Decision("published", 0.1), Standing(new_author=True, trusted=True), ("published", [])),
+        (
+            Decision("pending", 0.6, ["score:insult"]),
+            Standing(new_author=True),
+            ("pending", ["score:insult"]),
+        ),
+    ],
+)
+def test_the_standing_step(decision: Decision, standing: Standing, expected: tuple[str, list[str]]) -> None:
+    adjusted = apply_standing(decision, standing)
+    assert (adjusted.status, adjusted.reasons) == expected
+
+
+# --- through the submit use case -------------------------------------------------------------
+
+
+def test_new_authors_wait_until_they_have_a_published_comment() -> None:
+    store = InMemoryStore()
+    service = make_service(store, premoderate="new_authors")
+
+    first = decided(service, "p1", comment("Hello there"), IP)
+    assert (first.status, first.reasons) == ("pending", ["new_author"])
+    # GIVEN a moderator published it, THEN the same author (by e-mail, from elsewhere) publishes at once
+    [stored] = store.comments.values()
+    store.comments[stored.id] = stored.model_copy(update={"status": "published"})
+    assert decided(service, "p1", comment("Me again"), "198.51.100.4").status == "published"
+    assert decided(service, "p1", comment("Someone new", email="bob@example.com"), IP).status == "pending"
+
+
+def test_premoderate_all_and_a_premoderated_post_hold_everything() -> None:
+    store = InMemoryStore()
+    assert decided(make_service(store, premoderate="all"), "p1", comment("Hi"), IP).reasons == [
+        "premoderated"
+    ]
+    store.posts["p2"] = PostSettings(post_id="p2", premoderate=True)
+    service = make_service(store)
+    assert decided(service, "p2", comment("Hi again"), IP).status == "pending"
+    assert decided(service, "p3", comment("Hi elsewhere"), IP).status == "published"
+
+
+def test_a_closed_post_takes_no_comment_and_stores_nothing() -> None:
+    store = InMemoryStore()
+    store.posts["p1"] = PostSettings(post_id="p1", closed=True)
+    with pytest.raises(CommentsClosed):
+        make_service(store).submit("p1", comment("Too late?"), IP)
+    assert store.comments == {}
+
+
+def test_a_banned_authors_comments_are_held_and_a_trusted_ones_pass_the_model() -> None:
+    store = InMemoryStore()
+    service = make_service(store)
+    first = decided(service, "p1", comment("Fine words"), IP)
+    key = store.comments[first.comment.id].author_key
+    assert key is not None
+
+    store.set_author_standing(key, banned=True, trusted=None)
+    assert decided(service, "p1", comment("More words"), IP).reasons == ["banned_author"]
+
+    store.set_author_standing(key, banned=False, trusted=True)
+    assert decided(service, "p1", comment("Sharp words [[insult=0.7]]"), IP).status == "published"
+    assert decided(service, "p1", comment("What a scam"), IP).reasons == ["suspect_word"]
+
+
+def test_the_author_key_is_opaque_and_the_same_for_the_same_email() -> None:
+    store = InMemoryStore()
+    service = make_service(store)
+    decided(service, "p1", comment("One", email="Ada@Example.com"), IP)
+    decided(service, "p1", comment("Two", email="ada@example.com"), "198.51.100.4")
+    decided(service, "p1", comment("Three", email="bob@example.com"), IP)
+    keys = [c.author_key for c in sorted(store.comments.values(), key=lambda c: c.id)]
+    assert keys[0] == keys[1] != keys[2]
+    assert all(key and "example" not in key and len(key) == 24 for key in keys)
+
+
+def test_moderators_see_which_listed_word_matched_the_author_never_does() -> None:
+    store = InMemoryStore()
+    service = make_service(store, banned_words="idiot,moron")
+    outcome = decided(service, "p1", comment("You 1d10t, what a s c a m"), IP)
+    assert outcome.reasons == ["banned_word", "suspect_word"]
+    stored = store.comments[outcome.comment.id]
+    assert stored.matched == {"banned_word": ["idiot"], "suspect_word": ["scam"]}
+    assert "matched" not in outcome.comment.model_dump()
