@@ -150,19 +150,7 @@ def webhook_sender() -> WebhookSender:
 def forget_connections() -> None:
     """After a SnapStart restore: rebuild what holds AWS clients and connections (the store, the
     services around it, Powertools' secret provider); keep the settings, the secret and the model."""
-    for built in (
-        store,
-        comment_service,
-        reading_service,
-        review_service,
-        expiry_bookkeeping,
-        webhook_sender,
-        privacy_service,
-        pending_alerts,
-        report_service,
-        author_actions,
-        post_moderation,
-    ):
+    for built in _CONNECTED:
         built.cache_clear()
     from aws_lambda_powertools.utilities import parameters
 
@@ -192,20 +180,21 @@ def post_moderation() -> PostModeration:
 
 def reset() -> None:
     """Forget everything built from the environment (tests change it between cases)."""
-    for built in (
-        settings,
-        secret,
-        store,
-        scoring,
-        comment_service,
-        reading_service,
-        review_service,
-        expiry_bookkeeping,
-        webhook_sender,
-        privacy_service,
-        pending_alerts,
-        report_service,
-        author_actions,
-        post_moderation,
-    ):
+    for built in (settings, secret, scoring, *_CONNECTED):
         built.cache_clear()
+
+
+# What holds AWS clients and connections: rebuilt after a SnapStart restore.
+_CONNECTED = (
+    store,
+    comment_service,
+    reading_service,
+    review_service,
+    expiry_bookkeeping,
+    webhook_sender,
+    privacy_service,
+    pending_alerts,
+    report_service,
+    author_actions,
+    post_moderation,
+)

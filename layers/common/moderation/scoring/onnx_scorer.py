@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import overload
 
 import numpy as np
 import onnxruntime as ort
 from tokenizers import Encoding, Tokenizer
 
+from moderation.scoring.labelled import LabelledScores
 from moderation.scoring.manifest import ManifestError, ModelManifest, RecommendedThresholds, read_manifest
 
 # Windows of a long comment overlap by a quarter, so a phrase cut by one boundary is whole in
@@ -42,7 +42,7 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-class OnnxScorer:
+class OnnxScorer(LabelledScores):
     """A Scorer (Detoxify's `predict`) over an artifact directory written by `export_model`."""
 
     def __init__(self, manifest: ModelManifest, session: ort.InferenceSession, tokenizer: Tokenizer) -> None:
@@ -67,17 +67,6 @@ class OnnxScorer:
             str(model_dir / manifest.onnx_file), session_options(), providers=["CPUExecutionProvider"]
         )
         return cls(manifest, session, Tokenizer.from_file(str(model_dir / manifest.tokenizer_file)))
-
-    @overload
-    def predict(self, text: str) -> dict[str, float]: ...
-    @overload
-    def predict(self, text: list[str]) -> dict[str, list[float]]: ...
-    def predict(self, text: str | list[str]) -> dict[str, float] | dict[str, list[float]]:
-        """Sigmoid probabilities per label, like Detoxify; long texts take each label's worst window."""
-        if isinstance(text, str):
-            return {label: values[0] for label, values in self.predict([text]).items()}
-        scores = self._scores(text)
-        return {label: scores[:, index].tolist() for index, label in enumerate(self.labels)}
 
     def _scores(self, texts: Sequence[str]) -> np.ndarray:
         windows = [

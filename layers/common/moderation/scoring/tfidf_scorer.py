@@ -13,11 +13,11 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import overload
 
 import numpy as np
 import onnxruntime as ort
 
+from moderation.scoring.labelled import LabelledScores
 from moderation.scoring.manifest import ModelManifest, RecommendedThresholds, read_manifest
 
 VOCABULARY_FILE = "vocabulary.json"
@@ -70,7 +70,7 @@ class BagOfWords:
         return row
 
 
-class TfidfScorer:
+class TfidfScorer(LabelledScores):
     """A Scorer (Detoxify's `predict`) over a `tfidf` artifact written by `moderation model starter`."""
 
     def __init__(self, manifest: ModelManifest, session: ort.InferenceSession, words: BagOfWords) -> None:
@@ -92,16 +92,6 @@ class TfidfScorer:
             str(model_dir / manifest.onnx_file), options, providers=["CPUExecutionProvider"]
         )
         return cls(manifest, session, BagOfWords.from_file(model_dir / manifest.tokenizer_file))
-
-    @overload
-    def predict(self, text: str) -> dict[str, float]: ...
-    @overload
-    def predict(self, text: list[str]) -> dict[str, list[float]]: ...
-    def predict(self, text: str | list[str]) -> dict[str, float] | dict[str, list[float]]:
-        if isinstance(text, str):
-            return {label: values[0] for label, values in self.predict([text]).items()}
-        scores = self._scores(text)
-        return {label: scores[:, index].tolist() for index, label in enumerate(self.labels)}
 
     def _scores(self, texts: Sequence[str]) -> np.ndarray:
         chunks = []
