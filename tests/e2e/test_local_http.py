@@ -220,7 +220,7 @@ def test_cors_says_nothing_to_other_origins(stack: LocalStackProcess) -> None:
 
 def test_pages_the_local_stack_serves_carry_the_consoles_security_headers(stack: LocalStackProcess) -> None:
     console = stack.request("GET", "/console").headers
-    for path in ("/", "/demo/demo.js", "/demo/demo.css"):
+    for path in ("/", "/demo/snippet.js", "/demo/demo.css"):
         headers = stack.request("GET", path).headers
         for name in ("content-security-policy", "x-content-type-options", "referrer-policy"):
             assert headers[name] == console[name], (path, name)

@@ -49,6 +49,7 @@ def moderate(aws: Any) -> Moderate:
             event["pathParameters"] = {name: full_path.split("/")[3]}
         if body is not None:
             event["body"] = json.dumps(body)
+            event["headers"]["content-type"] = "application/json"
         if claims is not None:
             event["requestContext"]["authorizer"]["jwt"]["claims"] = claims
         if drop_authorizer:
