@@ -18,7 +18,7 @@ logger = Logger(child=True)
 
 
 class AlertStore(Protocol):
-    def oldest_pending(self) -> StoredComment | None: ...
+    def oldest(self, status: Status) -> StoredComment | None: ...
     def last_alerted(self) -> str | None: ...
     def remember_alerted(self, comment_id: str, at: int) -> None: ...
     def counts(self, post_id: str | None = None) -> dict[Status, int]: ...
@@ -61,7 +61,7 @@ class PendingAlerts:
 
     def check(self) -> Alert | None:
         """Publish one digest if the queue has stalled and this stall wasn't alerted yet."""
-        oldest = self._store.oldest_pending()
+        oldest = self._store.oldest("pending")
         if oldest is None:
             return None
         now = self._clock()

@@ -3,17 +3,22 @@
 Any 60 seconds hold at most `limit` accepted posts — no second burst at a window's edge, as fixed
 windows allow. The log is a handful of timestamps per client, read before the work and written in
 the same transaction as the comment, conditional on the version read: a hit counts only when its
-comment is stored, and two concurrent posts cannot both take the last slot.
+comment is stored, and two concurrent posts cannot both take the last slot. A hit that stores
+nothing else (a nudge, a report) writes the log alone, with `record_alone`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Protocol
 
 from moderation.errors import RateLimited
 
 WINDOW_MS = 60_000
+# Each lost race for the log means another hit of the client was counted meanwhile; ten in a row
+# is a burst, refused with Retry-After: 1.
+RATE_CLAIM_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -56,3 +61,27 @@ class SlidingWindowLimit:
             expected_version=log.version,
             expires_at=math.ceil((now_ms + self.window_ms) / 1000),
         )
+
+
+class RateLogStore(Protocol):
+    def get_rate_log(self, client_hash: str) -> RateLog: ...
+    def record_rate(self, claim: RateClaim) -> None: ...
+
+
+def record_alone(
+    store: RateLogStore,
+    window: SlidingWindowLimit,
+    client_hash: str,
+    now_ms: int,
+    claim: RateClaim | None = None,
+) -> None:
+    """Count a hit that stores nothing else: write `claim` (or one made from the log now); when
+    another hit was counted since the log was read, claim again from the new log."""
+    for _ in range(RATE_CLAIM_ATTEMPTS):
+        claim = claim or window.claim(client_hash, store.get_rate_log(client_hash), now_ms)
+        try:
+            store.record_rate(claim)
+            return
+        except RateRace:
+            claim = None
+    raise RateLimited(retry_after=1)

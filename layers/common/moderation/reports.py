@@ -13,10 +13,10 @@ from typing import Protocol
 
 from aws_lambda_powertools import Logger
 
-from moderation.errors import NotFound, RateLimited
+from moderation.errors import NotFound
 from moderation.identity import client_hash
 from moderation.models import HistoryEntry, ReportEntry, ReportRequest, StoredComment
-from moderation.rate_limit import RateClaim, RateLog, RateRace, SlidingWindowLimit
+from moderation.rate_limit import RateClaim, RateLog, SlidingWindowLimit, record_alone
 from moderation.settings import Settings
 from moderation.store import DuplicateReport, StaleComment
 
@@ -26,8 +26,6 @@ REPORTED = "reported"
 # The moderators' history names who sent a comment back when no moderator did.
 READERS = "readers"
 SEND_BACK_ATTEMPTS = 3
-# Each lost race for the rate log means another report of this reader was counted meanwhile.
-RATE_CLAIM_ATTEMPTS = 10
 
 
 class ReportStore(Protocol):
@@ -101,13 +99,4 @@ class ReportService:
         limit = self._settings.rate_limit_per_minute
         if not limit:
             return
-        window = SlidingWindowLimit(limit)
-        key = f"report-{reporter}"
-        for _ in range(RATE_CLAIM_ATTEMPTS):
-            claim = window.claim(key, self._store.get_rate_log(key), now_ms)
-            try:
-                self._store.record_rate(claim)
-                return
-            except RateRace:
-                continue
-        raise RateLimited(retry_after=1)
+        record_alone(self._store, SlidingWindowLimit(limit), f"report-{reporter}", now_ms)

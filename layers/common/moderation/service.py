@@ -19,7 +19,14 @@ from moderation.identity import author_key, client_hash
 from moderation.ids import MonotonicIds
 from moderation.models import AuthorRecord, NewComment, PostSettings, PublicComment, Status, StoredComment
 from moderation.policy import Decision, decide, effective_thresholds
-from moderation.rate_limit import RateClaim, RateLog, RateRace, SlidingWindowLimit
+from moderation.rate_limit import (
+    RATE_CLAIM_ATTEMPTS,
+    RateClaim,
+    RateLog,
+    RateRace,
+    SlidingWindowLimit,
+    record_alone,
+)
 from moderation.scoring.base import Scorer, ScoringError
 from moderation.scoring.deadline import DeadlineScorer
 from moderation.settings import Settings
@@ -29,9 +36,6 @@ from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
 logger = Logger(child=True)
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
-# Each lost race for the rate log means another post of the client was stored meanwhile; ten
-# in a row is a burst, refused with Retry-After: 1.
-RATE_CLAIM_ATTEMPTS = 10
 
 
 class CommentStore(Protocol):
@@ -150,7 +154,9 @@ class CommentService:
         scores, matched, decision = self._score(request.body)
         nudge = self._nudge(scores) if request.nudge else None
         if nudge:
-            self._count_without_comment(rate, client, now_ms)
+            if rate is not None and self._rate_limit is not None and client:
+                # A nudge stores nothing but counts against the rate limit like a post.
+                record_alone(self._store, self._rate_limit, client, now_ms, rate)
             return nudge
         decision = apply_standing(decision, self._standing(post, author))
         comment = self._new_comment(post_id, request, scores, decision, client, now).model_copy(
@@ -213,18 +219,6 @@ class CommentService:
                 details={"parent_id": parent_id},
             )
         return parent
-
-    def _count_without_comment(self, rate: RateClaim | None, client_hash: str | None, now_ms: int) -> None:
-        """A nudge stores nothing but counts against the rate limit like a post."""
-        for _ in range(RATE_CLAIM_ATTEMPTS):
-            if rate is None:
-                return
-            try:
-                self._store.record_rate(rate)
-                return
-            except RateRace:
-                rate = self._claim_rate(client_hash, now_ms)
-        raise RateLimited(retry_after=1)
 
     def _nudge(self, scores: dict[str, float]) -> Nudge | None:
         """Only the model's verdict is worth a second thought; word lists, links and limits are not."""
