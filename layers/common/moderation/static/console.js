@@ -1,6 +1,8 @@
 // The moderators' console: a plain ES module, no build step. Everything a reader wrote is put
 // on the page with textContent, never as HTML.
 
+import { clearInsights, setupInsights, showInsights } from "./insights.js";
+
 const TOKEN_KEY = "moderation.token";
 const PKCE_KEY = "moderation.pkce";
 const HOLD_SCORE = 0.5;
@@ -142,6 +144,7 @@ function clearWork() {
   $("#bulk").hidden = true;
   $("#post-settings").hidden = true;
   $("#who-name").textContent = "";
+  clearInsights();
   for (const cell of document.querySelectorAll("#counts dd")) cell.textContent = "–";
 }
 
@@ -502,7 +505,7 @@ async function claim() {
 // --- wiring --------------------------------------------------------------------------------
 
 function onKey(event) {
-  if (event.ctrlKey || event.metaKey || event.altKey || $("#work").hidden) return;
+  if (event.ctrlKey || event.metaKey || event.altKey || $("#work").hidden || $("#queue-view").hidden) return;
   const typing = event.target.closest?.("input, textarea, select");
   if (typing) {
     if (event.key === "Escape") typing.blur();
@@ -539,10 +542,23 @@ async function start() {
     const { status, data } = await api("GET", "/moderation/me");
     if (token !== state.token) return;
     $("#who-name").textContent = status === 200 ? data.name : "";
-    await loadQueue();
+    await Promise.all([loadQueue(), showView()]);
   } catch (error) {
     if (!(error instanceof SignedOut)) throw error;
   }
+}
+
+// The queue or the insights, named by the address's #fragment so either can be bookmarked.
+async function showView() {
+  if ($("#work").hidden) return;
+  const view = location.hash === "#insights" ? "insights" : "queue";
+  $("#queue-view").hidden = view !== "queue";
+  $("#insights-view").hidden = view !== "insights";
+  for (const link of document.querySelectorAll(".views a")) {
+    if (link.dataset.view === view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  if (view === "insights") await showInsights();
 }
 
 async function loadConfig() {
@@ -608,6 +624,11 @@ async function main() {
     button.addEventListener("click", guard(() => actOnAuthor(button)));
   }
   $("#more").addEventListener("click", guard(() => loadQueue({ more: true })));
+  setupInsights({ api, notice, guard });
+  window.addEventListener("hashchange", () => {
+    notice("");
+    guard(showView)();
+  });
   document.addEventListener("keydown", (event) => guard(async () => onKey(event))());
 
   if (state.token) await start();
