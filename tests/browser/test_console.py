@@ -73,7 +73,7 @@ def test_moderating_in_the_console_changes_the_public_list(page: Page, stack: Lo
 
     # GIVEN a signed-in moderator looking at one post's queue
     sign_in(page, stack, stack.token)
-    page.get_by_label("Post").fill(POST)
+    page.locator("#filters").get_by_label("Post").fill(POST)
     page.get_by_role("button", name="Show").click()
     items = page.locator("#queue > li")
     expect(items).to_have_count(3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -41,6 +42,22 @@ def test_the_page_and_its_assets_are_served_with_a_strict_policy() -> None:
     assert script.status == 200
     assert script.headers["content-type"].startswith("application/javascript")
     assert "textContent" in script.body
+
+
+def test_every_module_the_console_imports_is_served_under_the_same_policy() -> None:
+    # GIVEN the console's ES modules, which import each other by relative path (no bundler)
+    pending, served = ["console.js"], set[str]()
+    while pending:
+        name = pending.pop()
+        script = get(f"/static/{name}")
+        # THEN each is served as JavaScript, with the console's policy
+        assert script.status == 200, name
+        assert script.headers["content-type"].startswith("application/javascript")
+        assert "script-src 'self'" in script.headers["content-security-policy"]
+        served.add(name)
+        imported = re.findall(r'from "\./([a-z0-9_-]+\.js)"', script.body)
+        pending += [found for found in imported if found not in served]
+    assert served == {"console.js", "insights.js", "charts.js"}
 
 
 @pytest.mark.parametrize("path", ["/static/nope.js", "/static/..%2Fstore.py", "/static/server.py"])

@@ -41,10 +41,13 @@ def rate(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
 
-def test_there_are_answers_with_decisions_with_a_shadow_and_with_nothing_yet() -> None:
-    assert NAMES == ["decided", "empty", "shadow"]
+def test_there_are_answers_with_decisions_with_a_shadow_before_any_decision_and_with_nothing() -> None:
+    assert NAMES == ["decided", "empty", "shadow", "undecided"]
     assert load("shadow")["shadow"] is not None
     assert load("decided")["shadow"] is None
+    undecided = load("undecided")["overall"]["histograms"]
+    assert sum(undecided["all"]) > 0
+    assert sum(undecided["approved"]) + sum(undecided["rejected"]) == 0
     assert sum(load("empty")["overall"]["histograms"]["all"]) == 0
 
 
