@@ -185,7 +185,7 @@ def test_choosing_a_label_redraws_its_own_figures(page: Page, stack: LocalStackP
     expect(page.locator('[data-total="automatic.published"]')).to_have_text("156")
     expect(page.locator('[data-total="overturns.rejected_to_published"]')).to_have_text("0")
     expect(page.locator("#suggestion")).to_have_text(
-        "A review threshold of 0.05 would hold 73 comments and let 3.9% of what you reject through"
+        "A review threshold of 0.05 would hold 73 comments and let 3.8% of what you reject through"
         " — meets your 5% target."
     )
     assert [count for count, _ in bars(histogram, "approved")] == fixture("decided")["labels"]["insult"][
