@@ -317,3 +317,20 @@ def test_signing_out_leaves_no_figures_on_screen(page: Page, stack: LocalStackPr
     expect(page.locator("#insights-totals > *")).to_have_count(0)
     expect(page.locator("#shadow")).to_be_hidden()
     expect(page.locator("#insights-period")).to_be_empty()
+
+
+def test_coming_back_from_the_queue_asks_for_fresh_figures(page: Page, stack: LocalStackProcess) -> None:
+    insights = open_insights(page, stack, fixture("decided"))
+    expect(page.locator("#queue-view")).to_be_hidden()
+
+    # WHEN going to the queue (to decide comments) and back
+    page.get_by_role("link", name="Queue").click()
+    expect(page.locator("#queue-view")).to_be_visible()
+    expect(page.locator("#insights-view")).to_be_hidden()
+    insights.answer = fixture("shadow")
+    page.get_by_role("link", name="Insights").click()
+
+    # THEN the figures are asked for again, and the tab says where the moderator is
+    expect(page.locator("#shadow")).to_be_visible()
+    assert len(insights.asked) == 2
+    expect(page.get_by_role("link", name="Insights")).to_have_attribute("aria-current", "page")

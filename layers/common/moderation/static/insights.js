@@ -15,7 +15,7 @@ const TOTALS = [
   ]],
 ];
 
-const state = { data: null, generation: 0, loaded: false };
+const state = { data: null, generation: 0 };
 let api;
 let notice;
 
@@ -212,20 +212,18 @@ async function load() {
   }
   notice("");
   state.data = data;
-  state.loaded = true;
   render();
 }
 
-/** Shows the view, loading it the first time. */
+/** Shows the view with fresh figures: the moderator may have just decided comments in the queue. */
 export async function showInsights() {
-  if (!state.loaded) await load();
+  await load();
 }
 
 /** Forgets everything shown: the moderator signed out. */
 export function clearInsights() {
   state.generation += 1;
   state.data = null;
-  state.loaded = false;
   for (const part of ["#insights-totals", "#insights-charts", "#shadow .shadow-detail"]) $(part).replaceChildren();
   for (const part of ["#insights-period", "#suggestion", "#suggestion-reject", "#suggestion-now", "#insights-empty"]) {
     $(part).textContent = "";
