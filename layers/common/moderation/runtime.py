@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from moderation.alerts import PendingAlerts
     from moderation.authors import AuthorActions
     from moderation.expiry import ExpiryBookkeeping
+    from moderation.insights import InsightsService
     from moderation.posts import PostModeration
     from moderation.privacy import PrivacyService
     from moderation.reading import ReadingService
@@ -172,6 +173,13 @@ def author_actions() -> AuthorActions:
 
 
 @cache
+def insights_service() -> InsightsService:
+    from moderation.insights import InsightsService
+
+    return InsightsService(store())
+
+
+@cache
 def post_moderation() -> PostModeration:
     from moderation.posts import PostModeration
 
@@ -197,4 +205,5 @@ _CONNECTED = (
     report_service,
     author_actions,
     post_moderation,
+    insights_service,
 )

@@ -14,7 +14,7 @@ from moderation.store.table import comment_from_item, comment_key, is_condition_
 
 BY_EMAIL_INDEX = "ByEmail"
 # Identify the author, or were computed from their words: dropped by an erasure.
-ERASED_ATTRIBUTES = ("author_email_hash", "client_hash", "scores")
+ERASED_ATTRIBUTES = ("author_email_hash", "client_hash", "scores", "shadow_scores")
 
 
 class AuthorsData(StorePart):
