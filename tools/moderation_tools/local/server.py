@@ -31,7 +31,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from moderation_tools.errors import ToolError
 from moderation_tools.local import DEMO_DIR
 from moderation_tools.local.alerts import start_pending_alerts
-from moderation_tools.local.stream import WEBHOOK_FUNCTION, StreamRelay, webhook_environment
+from moderation_tools.local.stream import (
+    SHADOW_FUNCTION,
+    WEBHOOK_FUNCTION,
+    StreamRelay,
+    webhook_environment,
+)
 from moderation_tools.local.template import Cors, Route, Template, create_tables
 from moderation_tools.model import STARTER_DIR
 
@@ -78,7 +83,8 @@ class LocalStack:
         # submission never holds the read path, which is another function.
         self._locks = {route.function: threading.Lock() for route in self.routes}
         self._handlers: dict[str, Handler] = {}
-        # With WEBHOOK_URLS set, the table's stream reaches the webhook function, as in AWS.
+        # With WEBHOOK_URLS (SHADOW_MODEL_DIR) set, the table's stream reaches the webhook (shadow
+        # scoring) function, as in AWS.
         self.relay: StreamRelay | None = None
 
     def start(self) -> None:
@@ -90,7 +96,9 @@ class LocalStack:
         _one_aws_call_at_a_time()
         self._moto = mock_aws()
         self._moto.start()
-        create_tables(self.template, boto3.client("dynamodb"), streams=bool(os.environ.get("WEBHOOK_URLS")))
+        wanted = {WEBHOOK_FUNCTION: "WEBHOOK_URLS", SHADOW_FUNCTION: "SHADOW_MODEL_DIR"}
+        consumers = tuple(function for function, variable in wanted.items() if os.environ.get(variable))
+        create_tables(self.template, boto3.client("dynamodb"), streams=bool(consumers))
         # The template's model directories are the Lambda layer's /opt/...; locally they are the
         # project's: `make model` output in model/ if there is one, else the committed starter.
         os.environ.setdefault("MODEL_DIR", str(self.template.root / "model"))
@@ -99,12 +107,14 @@ class LocalStack:
             for key, value in self.template.environment(route.function).items():
                 os.environ.setdefault(key, value)
         os.environ.setdefault("APP_SECRET", secrets.token_urlsafe(32))
-        if os.environ.get("WEBHOOK_URLS"):
+        if WEBHOOK_FUNCTION in consumers:
             for key, value in webhook_environment(self.template).items():
                 os.environ.setdefault(key, value)
+        if consumers:
             self.relay = StreamRelay(
                 self.template,
-                lambda: LambdaContext(WEBHOOK_FUNCTION, str(uuid.uuid4()), deadline=time.monotonic() + 300),
+                lambda function: LambdaContext(function, str(uuid.uuid4()), deadline=time.monotonic() + 300),
+                consumers,
             )
             self.relay.start()
         for route in self.routes:
