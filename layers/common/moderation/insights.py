@@ -60,7 +60,7 @@ class Suggestion(BaseModel):
     reject_threshold: float
     queue: int
     miss_rate: float | None
-    met: bool = Field(description="false when no threshold meets the target")
+    met: bool = Field(description="false when no reject threshold meets the target (1.0 is given)")
 
 
 class Figures(BaseModel):
@@ -163,30 +163,30 @@ def curve(all_scores: list[int], rejected: list[int]) -> list[CurvePoint]:
 def suggest(
     points: list[CurvePoint], all_scores: list[int], approved: list[int], target: float
 ) -> Suggestion | None:
-    """The highest review threshold whose miss rate meets the target, and the lowest reject
-    threshold above which no more than the target share of the comments were approved by
-    moderators (never below the review threshold). None until moderators rejected something."""
+    """The highest review threshold whose miss rate meets the target (t = 0 always does: nothing
+    is missed when everything is held), and the lowest reject threshold, not below it, at which
+    no more than the target share of the comments scoring >= t were approved by moderators.
+    `met` is false when no reject threshold meets that (then 1.0 is given). None until
+    moderators have rejected something."""
     if points[0].miss_rate is None:
         return None
-    meeting = [point for point in points if point.miss_rate is not None and point.miss_rate <= target]
-    met = bool(meeting)
-    review = (
-        meeting[-1]
-        if meeting
-        else min(points, key=lambda point: (point.miss_rate or 0.0, -point.review_threshold))
+    review = [point for point in points if point.miss_rate is not None and point.miss_rate <= target][-1]
+    reject = next(
+        (
+            edge / BIN_COUNT
+            for edge in range(BIN_COUNT + 1)
+            if edge / BIN_COUNT >= review.review_threshold
+            and sum(all_scores[edge:])
+            and sum(approved[edge:]) <= target * sum(all_scores[edge:])
+        ),
+        None,
     )
-    reject = 1.0
-    for edge in range(BIN_COUNT + 1):
-        above = sum(all_scores[edge:])
-        if edge / BIN_COUNT >= review.review_threshold and above and sum(approved[edge:]) <= target * above:
-            reject = edge / BIN_COUNT
-            break
     return Suggestion(
         review_threshold=review.review_threshold,
-        reject_threshold=reject,
+        reject_threshold=1.0 if reject is None else reject,
         queue=review.queue,
         miss_rate=review.miss_rate,
-        met=met,
+        met=reject is not None,
     )
 
 
