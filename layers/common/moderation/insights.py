@@ -176,8 +176,7 @@ def suggest(
             edge / BIN_COUNT
             for edge in range(BIN_COUNT + 1)
             if edge / BIN_COUNT >= review.review_threshold
-            and sum(all_scores[edge:])
-            and sum(approved[edge:]) <= target * sum(all_scores[edge:])
+            and _approved_share(all_scores[edge:], approved[edge:]) <= target
         ),
         None,
     )
@@ -188,6 +187,11 @@ def suggest(
         miss_rate=review.miss_rate,
         met=reject is not None,
     )
+
+
+def _approved_share(all_scores: list[int], approved: list[int]) -> float:
+    """The share of these comments moderators approved; above any target when there are none."""
+    return sum(approved) / sum(all_scores) if sum(all_scores) else 1.0
 
 
 def figures(counters: Mapping[str, int], scope: str, target: float) -> Figures:
