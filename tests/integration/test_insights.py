@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from moderation import runtime
-from moderation.models import AutomaticDecision, StoredComment
+from moderation.models import AutomaticDecision, Moderator, StoredComment
 from moderation.store import CreateGuards
 
 from tests.integration.conftest import HttpResult, invoke_handler, load_event
@@ -179,6 +179,25 @@ def test_reports_that_take_a_comment_down_are_counted(
     assert overall["overturns"]["reported"] == 1
     assert overall["automatic"] == {"published": 1, "held": 0, "rejected": 0}
     assert overall["moderators"] == {"approved": 0, "rejected": 0}
+
+
+def test_an_erased_comment_stays_counted_without_its_score(
+    insights: Get, post_comment: Callable[..., HttpResult], decide: Decide
+) -> None:
+    # GIVEN a held comment whose author asked for erasure
+    body = {"author_name": "Reader", "author_email": "reader@example.com", "body": "hm [[toxicity=0.7]]"}
+    held = post_comment(body, post_id=POST).body["id"]
+    runtime.privacy_service().erase("reader@example.com", Moderator("grace"))
+    # WHEN a moderator then approves it
+    decide(held, "approve")
+
+    # THEN it counts as held and approved, without the score it no longer has
+    overall = insights(post_id=POST).body["overall"]
+    assert overall["automatic"] == {"published": 0, "held": 1, "rejected": 0}
+    assert overall["held"] == {"approved": 1, "rejected": 0}
+    assert overall["histograms"]["all"] == [0] * 20
+    assert overall["histograms"]["approved"] == [0] * 20
+    assert insights(post_id=POST).body["labels"]["toxicity"]["automatic"]["held"] == 0
 
 
 def test_the_post_filter_counts_only_that_posts_comments(
