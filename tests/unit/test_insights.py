@@ -107,3 +107,48 @@ def test_a_comment_stored_before_insights_counts_nothing() -> None:
 def _decided(comment: StoredComment, before: str, after: str) -> StoredComment:
     entry = HistoryEntry.model_validate({"at": datetime.now(UTC), "by": "grace", "from": before, "to": after})
     return comment.model_copy(update={"status": after, "history": [*comment.history, entry]})
+
+
+DETOXIFY_LABELS = (
+    "toxicity",
+    "severe_toxicity",
+    "obscene",
+    "threat",
+    "insult",
+    "identity_attack",
+    "sexual_explicit",
+)
+
+
+def dynamodb_size(item: dict[str, object]) -> int:
+    """An item's size by DynamoDB's rules: names' and strings' UTF-8 bytes, numbers 1 byte per 2
+    significant digits plus 1."""
+    size = 0
+    for name, value in item.items():
+        size += len(name.encode())
+        size += len(value.encode()) if isinstance(value, str) else len(str(value)) // 2 + 2
+    return size
+
+
+def test_a_day_item_with_every_counter_of_every_detoxify_label_stays_small() -> None:
+    # GIVEN every counter a day item of a 7-label model can hold, each at 999
+    scopes = (insights_tally.OVERALL, *DETOXIFY_LABELS)
+    counters = [f"{scope}|{name}" for scope in scopes for name in insights_tally.COUNTERS] + [
+        f"{scope}|{kind}|{index}"
+        for scope in scopes
+        for kind in insights_tally.HISTOGRAMS
+        for index in range(insights_tally.BIN_COUNT)
+    ]
+    item: dict[str, object] = {
+        "pk": "INSIGHTS#POST#" + "p" * 128,
+        "sk": "DAY#2026-11-27#3",
+        "model": "detoxify:unbiased-small (sha256 c8519128…)",
+        "review": 0.5,
+        "reject": 0.9,
+        "at": 1795771803,
+        **dict.fromkeys(counters, 999),
+    }
+
+    # THEN it is 13 KB at most (the README's cost figures), far under DynamoDB's 400 KB
+    assert len(counters) == 560
+    assert dynamodb_size(item) <= 13 * 1024
