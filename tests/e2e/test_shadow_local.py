@@ -80,3 +80,12 @@ def test_the_shadow_model_scores_every_new_comment_without_changing_it(tmp_path:
 
 def _outcome(status: str) -> str:
     return "held" if status == "pending" else status
+
+
+def test_a_shadow_model_dir_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
+    from moderation_tools.errors import ToolError
+    from moderation_tools.local.server import check_shadow_model
+
+    with pytest.raises(ToolError, match=r"SHADOW_MODEL_DIR=.*holds no model"):
+        check_shadow_model(tmp_path)
+    check_shadow_model(shadow_artifact(tmp_path / "shadow"))

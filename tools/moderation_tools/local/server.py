@@ -96,6 +96,8 @@ class LocalStack:
         _one_aws_call_at_a_time()
         self._moto = mock_aws()
         self._moto.start()
+        if os.environ.get("SHADOW_MODEL_DIR"):
+            check_shadow_model(Path(os.environ["SHADOW_MODEL_DIR"]))
         wanted = {WEBHOOK_FUNCTION: "WEBHOOK_URLS", SHADOW_FUNCTION: "SHADOW_MODEL_DIR"}
         consumers = tuple(function for function, variable in wanted.items() if os.environ.get(variable))
         create_tables(self.template, boto3.client("dynamodb"), streams=bool(consumers))
@@ -173,6 +175,19 @@ class LocalStack:
         if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip(), self.moderator_token):
             return None
         return {"sub": LOCAL_MODERATOR, "username": LOCAL_MODERATOR, "cognito:groups": "[moderators]"}
+
+
+def check_shadow_model(directory: Path) -> None:
+    """A shadow model that can't load is a clear error at start, not a traceback in the relay."""
+    from moderation.scoring.manifest import ManifestError, read_manifest
+
+    try:
+        read_manifest(directory)
+    except (OSError, ManifestError) as error:
+        raise ToolError(
+            f"SHADOW_MODEL_DIR={directory} holds no model the shadow can load ({error}). Point it at "
+            "a `make model` output (or a copy of layers/scoring/starter), or unset it."
+        ) from error
 
 
 def _use_fake_aws_credentials() -> None:
@@ -538,6 +553,9 @@ def serve(port: int, template_path: Path, moderator_token: str | None = None) ->
         f"  moderator token:   {token}",
         f"  scoring:           {scoring}",
     ]
+    shadow = runtime.shadow_scoring()
+    if shadow is not None:
+        banner.append(f"  shadow model:      {shadow.model} (scores every new comment; decides nothing)")
     print("\n".join(banner), flush=True)
     try:
         server.serve_forever()

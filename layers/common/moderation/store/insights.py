@@ -20,7 +20,7 @@ import random
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
@@ -52,7 +52,7 @@ def _partitions(prefix: str, post_id: str) -> tuple[str, str]:
 
 
 def _day(comment: StoredComment) -> str:
-    return comment.created_at.date().isoformat()
+    return comment.created_at.astimezone(UTC).date().isoformat()
 
 
 def _update(
