@@ -236,6 +236,10 @@ def test_since_counts_the_comments_submitted_from_that_day(insights: Get, aws: A
     assert longer["overall"]["automatic"] == {"published": 1, "held": 1, "rejected": 0}
     assert default["since"] == (today - timedelta(days=30)).date().isoformat()
     assert default["overall"]["automatic"] == longer["overall"]["automatic"]
+    # AND the live model and thresholds are the ones last used, whatever the period or post asked
+    elsewhere = insights(post_id="no-comments-here").body
+    assert elsewhere["overall"]["automatic"] == {"published": 0, "held": 0, "rejected": 0}
+    assert (elsewhere["model"], elsewhere["thresholds"]) == ("dated-model", {"review": 0.4, "reject": 0.8})
 
 
 @pytest.mark.parametrize(
@@ -270,7 +274,7 @@ def _report() -> Any:
 
 
 def _comment(created: datetime, score: float) -> StoredComment:
-    status = "published" if score < 0.5 else "pending"
+    status = "published" if score < 0.4 else "pending"
     return StoredComment(
         id=f"01DATED{int(created.timestamp())}",
         post_id=POST,
@@ -279,7 +283,7 @@ def _comment(created: datetime, score: float) -> StoredComment:
         created_at=created,
         status=status,
         scores={"toxicity": score},
-        automatic=AutomaticDecision(status=status, model="dated-model", review=0.5, reject=0.9),
+        automatic=AutomaticDecision(status=status, model="dated-model", review=0.4, reject=0.8),
     )
 
 

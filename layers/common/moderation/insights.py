@@ -92,8 +92,10 @@ class InsightsReport(BaseModel):
     until: date = Field(description="the last UTC day counted (today)")
     post_id: str | None
     target_miss_rate: float
-    thresholds: LiveThresholds = Field(description="the live thresholds (as the submit path last used them)")
-    model: str | None = Field(description="the live model (as the submit path last named it)")
+    thresholds: LiveThresholds = Field(
+        description="the live thresholds, as the submit path last used them (0.5 / 0.9 before any)"
+    )
+    model: str | None = Field(description="the live model, as the submit path last named it (or null)")
     bin_count: int = BIN_COUNT
     overall: Figures
     labels: dict[str, Figures]
@@ -104,6 +106,7 @@ class InsightsStore(Protocol):
     def insight_totals(
         self, since: date, until: date, post_id: str | None, shadow: bool = False
     ) -> DayTotals: ...
+    def live_settings(self) -> DayTotals: ...
 
 
 def parse_since(value: str | None, today: date) -> date:
@@ -260,16 +263,17 @@ class InsightsService:
             raise InvalidQuery("since must not be in the future.", details={"since": since})
         live = self._store.insight_totals(first, today, post_id)
         shadow = self._store.insight_totals(first, today, post_id, shadow=True)
+        current = self._store.live_settings()
         return InsightsReport(
             since=first,
             until=today,
             post_id=post_id,
             target_miss_rate=target,
             thresholds=LiveThresholds(
-                review=DEFAULT_THRESHOLDS.review if live.review is None else live.review,
-                reject=DEFAULT_THRESHOLDS.reject if live.reject is None else live.reject,
+                review=DEFAULT_THRESHOLDS.review if current.review is None else current.review,
+                reject=DEFAULT_THRESHOLDS.reject if current.reject is None else current.reject,
             ),
-            model=live.model,
+            model=current.model,
             overall=figures(live.counters, OVERALL, target),
             labels={label: figures(live.counters, label, target) for label in labels_of(live.counters)},
             shadow=shadow_block(shadow, target),

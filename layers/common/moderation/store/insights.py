@@ -142,7 +142,7 @@ class Insights(StorePart):
             },
         }
         totals: Counter[str] = Counter()
-        newest: dict[str, Any] = {}
+        items: list[dict[str, Any]] = []
         with storage_errors():
             while True:
                 response = self._db.table.query(**query)
@@ -150,17 +150,23 @@ class Insights(StorePart):
                     for name, value in item.items():
                         if name not in _NOT_COUNTERS:
                             totals[name] += int(value)  # type: ignore[arg-type]
-                    if int(item.get("at", 0)) >= int(newest.get("at", -1)):  # type: ignore[arg-type]
-                        newest = item
+                    items.append(item)
                 if "LastEvaluatedKey" not in response:
                     break
                 query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        return DayTotals(
-            counters=dict(totals),
-            model=str(newest["model"]) if "model" in newest else None,
-            review=float(newest["review"]) if "review" in newest else None,
-            reject=float(newest["reject"]) if "reject" in newest else None,
-        )
+        return _totals(totals, items)
+
+    def live_settings(self) -> DayTotals:
+        """The model and thresholds the submit path used last, whatever the period: the newest day
+        items (one Query, newest first, a few items)."""
+        with storage_errors():
+            response = self._db.table.query(
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": f"{LIVE}#ALL"},
+                ScanIndexForward=False,
+                Limit=2 * INSIGHT_SHARDS,
+            )
+        return _totals(Counter(), response.get("Items", []))
 
     def record_shadow(
         self, current: StoredComment, scores: Mapping[str, float], model: str, now: int
@@ -199,3 +205,15 @@ class Insights(StorePart):
         if any(reason.get("Code") in ("ConditionalCheckFailed", "TransactionConflict") for reason in reasons):
             return False
         raise StorageUnavailable() from cancelled
+
+
+def _totals(counters: Counter[str], items: list[dict[str, Any]]) -> DayTotals:
+    """The summed counters, with the model and thresholds of the item the submit path wrote last."""
+    stamped = [item for item in items if "at" in item]
+    newest = max(stamped, key=lambda item: int(item["at"]), default={})
+    return DayTotals(
+        counters=dict(counters),
+        model=str(newest["model"]) if "model" in newest else None,
+        review=float(newest["review"]) if "review" in newest else None,
+        reject=float(newest["reject"]) if "reject" in newest else None,
+    )
