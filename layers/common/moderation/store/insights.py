@@ -26,7 +26,7 @@ from typing import Any
 
 from moderation import insights_tally
 from moderation.errors import StorageUnavailable
-from moderation.models import StoredComment
+from moderation.models import AutomaticDecision, StoredComment
 from moderation.store.part import StorePart
 from moderation.store.table import TableAccess, comment_key, storage_errors
 
@@ -168,6 +168,36 @@ class Insights(StorePart):
             )
         return _totals(Counter(), response.get("Items", []))
 
+    def mark_counted(self, current: StoredComment, automatic: AutomaticDecision) -> bool:
+        """Give a comment stored before insights its automatic decision and count it, in one
+        transaction conditioned on the version read and on the mark's absence; False (nothing
+        written) when it changed or was counted meanwhile."""
+        marked = current.model_copy(update={"automatic": automatic})
+        mark = {
+            **automatic.model_dump(mode="json"),
+            "review": Decimal(str(automatic.review)),
+            "reject": Decimal(str(automatic.reject)),
+        }
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self._db.name,
+                    "Key": comment_key(current.id),
+                    "UpdateExpression": "SET automatic = :mark",
+                    "ConditionExpression": (
+                        "attribute_exists(pk) AND #version = :version AND attribute_not_exists(automatic)"
+                    ),
+                    "ExpressionAttributeNames": {"#version": "version"},
+                    "ExpressionAttributeValues": {
+                        ":mark": {name: value for name, value in mark.items() if value is not None},
+                        ":version": current.version,
+                    },
+                }
+            },
+            *_day_updates(self._db, LIVE, marked, insights_tally.live(marked)),
+        ]
+        return self._written(items)
+
     def record_shadow(
         self, current: StoredComment, scores: Mapping[str, float], model: str, now: int
     ) -> bool:
@@ -198,6 +228,10 @@ class Insights(StorePart):
                 self._db, SHADOW, updated, insights_tally.shadow(updated), {"model": model, "at": now}
             ),
         ]
+        return self._written(items)
+
+    def _written(self, items: list[dict[str, Any]]) -> bool:
+        """Run the transaction: False when a condition or a concurrent transaction stopped it."""
         cancelled = self._db.transact(items)
         if cancelled is None:
             return True
