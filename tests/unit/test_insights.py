@@ -152,3 +152,7 @@ def test_a_day_item_with_every_counter_of_every_detoxify_label_stays_small() -> 
     # THEN it is 13 KB at most (the README's cost figures), far under DynamoDB's 400 KB
     assert len(counters) == 560
     assert dynamodb_size(item) <= 13 * 1024
+    # AND a shadow item, with its agreement counters and the live-to-shadow matrix, hardly more
+    outcomes = insights_tally.OUTCOMES
+    shadow_only = [*insights_tally.SHADOW_COUNTERS, *(f"change|{a}|{b}" for a in outcomes for b in outcomes)]
+    assert dynamodb_size({**item, **dict.fromkeys(shadow_only, 999)}) <= 13.5 * 1024
