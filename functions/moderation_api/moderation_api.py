@@ -20,6 +20,7 @@ from moderation.http import create_resolver, resolve
 from moderation.http.auth import moderator_from_claims
 from moderation.http.errors import http_error
 from moderation.http.openapi_docs import COMMON_ERRORS, json_response
+from moderation.insights import InsightsReport, InsightsService
 from moderation.models import (
     POST_ID_PATTERN,
     AuthorActionRequest,
@@ -72,6 +73,7 @@ Service = Annotated[ReviewService, Depends(runtime.review_service)]
 Privacy = Annotated[PrivacyService, Depends(runtime.privacy_service)]
 Authors = Annotated[AuthorActions, Depends(runtime.author_actions)]
 Posts = Annotated[PostModeration, Depends(runtime.post_moderation)]
+Insights = Annotated[InsightsService, Depends(runtime.insights_service)]
 AuthorKeyPath = Annotated[str, Path(pattern=r"^[0-9a-f]{24}$")]
 PostIdPath = Annotated[str, Path(pattern=POST_ID_PATTERN)]
 Caller = Annotated[Moderator, Depends(current_moderator)]
@@ -271,6 +273,32 @@ def update_post_settings(
     post_id: PostIdPath, update: PostSettingsUpdate, posts: Posts, _caller: Caller
 ) -> PostSettings:
     return posts.update(post_id, update)
+
+
+@app.get(
+    "/moderation/insights",
+    summary="Automatic decisions against moderators', what thresholds cost, what a shadow would change",
+    responses={
+        200: json_response("per-label and overall figures, suggested thresholds", InsightsReport),
+        400: json_response("invalid_request: since is not a date, or target_miss_rate is not in (0, 1)"),
+        **AUTH_ERRORS,
+        **COMMON_ERRORS,
+    },
+)
+@tracer.capture_method
+def insights(
+    service: Insights,
+    _caller: Caller,
+    since: Annotated[
+        str | None, Query(max_length=40, description="YYYY-MM-DD or an ISO date-time; default 30 days ago")
+    ] = None,
+    post_id: PostIdFilter = None,
+    target_miss_rate: Annotated[
+        str | None, Query(max_length=40, description="in (0, 1); default 0.05")
+    ] = None,
+) -> InsightsReport:
+    # since and the target are parsed by the use case: a bad one is 400 invalid_request.
+    return service.insights(since, post_id, target_miss_rate)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -36,3 +36,23 @@ class ScriptedScorer:
 def make() -> ScriptedScorer:
     """The MODERATION_SCORER factory: `tests.support.scorers:make`."""
     return ScriptedScorer()
+
+
+_SHADOW_MARKER = re.compile(r"\[\[shadow_(\w+)=([0-9.]+)\]\]")
+
+
+class ShadowScorer:
+    """A second model for shadow tests: `[[shadow_insult=0.73]]` gives it that score (the scripted
+    scorer ignores the marker), `[[shadow_fail]]` makes it raise; every other label scores 0.01."""
+
+    name = "test-shadow"
+
+    def predict(self, text: list[str]) -> dict[str, list[float]]:
+        results: dict[str, list[float]] = {label: [] for label in LABELS}
+        for item in text:
+            if "[[shadow_fail]]" in item:
+                raise RuntimeError("shadow scorer exploded")
+            wanted = {label: float(value) for label, value in _SHADOW_MARKER.findall(item)}
+            for label in LABELS:
+                results[label].append(wanted.get(label, 0.01))
+        return results

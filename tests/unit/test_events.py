@@ -106,6 +106,7 @@ def test_a_report_without_history_is_dated_by_the_stream_record() -> None:
     [
         {"claimed_by": "grace", "claimed_until": DECIDED},  # a claim
         {"reply_count": 1, "first_replies": ["01JREPLY"], "replies_version": 1},  # a reply counted
+        {"shadow_scores": {"insult": 0.2}, "shadow_model": "detoxify:unbiased-small"},  # shadow-scored
     ],
 )
 def test_bookkeeping_on_a_comment_is_no_event(change: dict[str, Any]) -> None:

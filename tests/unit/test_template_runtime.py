@@ -56,6 +56,7 @@ VARIABLES = {
     "ListCommentsFunction": {"TABLE_NAME", "APP_SECRET_ARN", "APP_SECRET"},
     "ModerationFunction": {"TABLE_NAME", "APP_SECRET_ARN", "APP_SECRET", "REJECTED_RETENTION_DAYS"},
     "CountExpiredFunction": {"TABLE_NAME"},
+    "ShadowScoringFunction": {"TABLE_NAME", "SHADOW_MODEL_DIR"},
     # Its metric's name and namespace are the alarm's: pinned where it is defined.
     "PendingAgeFunction": {"TABLE_NAME", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"},
     "ConsoleFunction": {"COGNITO_DOMAIN", "COGNITO_CLIENT_ID"},

@@ -192,6 +192,21 @@ def _stream_replay(args: argparse.Namespace) -> int:
     return 0 if not (report.still_failing or report.gone or report.unreadable) else 1
 
 
+def _insights_backfill(args: argparse.Namespace) -> int:
+    from moderation.policy import effective_thresholds
+    from moderation.store.table import connect
+
+    from moderation_tools.ops.insights_backfill import backfill
+
+    try:
+        thresholds = effective_thresholds(args.review_threshold, args.reject_threshold, None)
+    except ValueError as error:
+        raise ToolError(str(error)) from error
+    report = backfill(connect(args.table), thresholds)
+    print(report.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="moderation", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -261,6 +276,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", type=Path, help="also write the figures and every decision here")
     evaluate.set_defaults(run=_eval)
+
+    insights = commands.add_parser("insights", help="the insights aggregates").add_subparsers(
+        dest="insights_command", required=True
+    )
+    insights_backfill = insights.add_parser(
+        "backfill", help="count the comments stored before insights (one offline Scan; safe to repeat)"
+    )
+    insights_backfill.add_argument("--table", required=True, help="the stack's comments table")
+    insights_backfill.add_argument("--review-threshold", type=float, help="in force back then (default 0.5)")
+    insights_backfill.add_argument("--reject-threshold", type=float, help="in force back then (default 0.9)")
+    insights_backfill.set_defaults(run=_insights_backfill)
 
     stream = commands.add_parser("stream", help="the table's stream in a deployed stack").add_subparsers(
         dest="stream_command", required=True

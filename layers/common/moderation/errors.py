@@ -15,6 +15,10 @@ class InvalidCursor(DomainError):
     """A page cursor we did not make for this listing."""
 
 
+class InvalidQuery(DomainError):
+    """A query parameter the use case cannot read (a date, a rate out of range)."""
+
+
 class NotFound(DomainError):
     """No such comment (or none the caller may see)."""
 

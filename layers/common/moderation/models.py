@@ -162,9 +162,25 @@ class ModerationDetail(CommentDetail):
     author: AuthorRecord | None = None
 
 
+class AutomaticDecision(BaseModel):
+    """How the submit path decided a comment: what insights compare moderators' decisions with.
+
+    Only comments stored with it are counted in the insights aggregates (those submitted since)."""
+
+    status: Status = Field(description="the status given at submission")
+    model: str | None = Field(default=None, description="the live model that scored it; None: unscored")
+    review: float = Field(description="the review threshold in force")
+    reject: float = Field(description="the reject threshold in force")
+
+
 class StoredComment(CommentDetail):
     """Everything kept about a comment; only the store and the service see all of it."""
 
+    automatic: AutomaticDecision | None = None
+    shadow_scores: dict[str, float] = Field(
+        default_factory=dict, description="the shadow model's scores (never public, never decisive)"
+    )
+    shadow_model: str | None = Field(default=None, description="the shadow model that gave them")
     author_email_hash: str | None = None
     client_hash: str | None = None
     expires_at: int | None = Field(default=None, description="epoch seconds; DynamoDB's TTL deletes after")

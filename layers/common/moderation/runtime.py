@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from moderation.alerts import PendingAlerts
     from moderation.authors import AuthorActions
     from moderation.expiry import ExpiryBookkeeping
+    from moderation.insights import InsightsService
     from moderation.posts import PostModeration
     from moderation.privacy import PrivacyService
     from moderation.reading import ReadingService
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from moderation.review import ReviewService
     from moderation.scoring.base import Scorer
     from moderation.service import CommentService
+    from moderation.shadow import ShadowScoring
     from moderation.store import DynamoCommentStore
     from moderation.webhooks import WebhookSender
 
@@ -172,6 +174,28 @@ def author_actions() -> AuthorActions:
 
 
 @cache
+def shadow_scoring() -> ShadowScoring | None:
+    """The shadow model (SHADOW_MODEL_DIR), loaded once; None when it is not configured."""
+    directory = settings().shadow_model_dir
+    if directory is None:
+        return None
+    from moderation.scoring.base import scorer_from_dir, scorer_name
+    from moderation.shadow import ShadowScoring
+
+    # A shadow that cannot load fails the function's init loudly: its records wait on the stream.
+    scorer = scorer_from_dir(directory)
+    logger.info("shadow scoring with %s from %s", scorer_name(scorer), directory)
+    return ShadowScoring(store(), scorer, scorer_name(scorer))
+
+
+@cache
+def insights_service() -> InsightsService:
+    from moderation.insights import InsightsService
+
+    return InsightsService(store())
+
+
+@cache
 def post_moderation() -> PostModeration:
     from moderation.posts import PostModeration
 
@@ -197,4 +221,6 @@ _CONNECTED = (
     report_service,
     author_actions,
     post_moderation,
+    insights_service,
+    shadow_scoring,
 )

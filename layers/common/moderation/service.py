@@ -17,7 +17,15 @@ from moderation.content_rules import WordLists, count_links, normalised_for_comp
 from moderation.errors import CommentsClosed, IdempotencyKeyReused, ParentNotFound, RateLimited
 from moderation.identity import author_key, client_hash
 from moderation.ids import MonotonicIds
-from moderation.models import AuthorRecord, NewComment, PostSettings, PublicComment, Status, StoredComment
+from moderation.models import (
+    AuthorRecord,
+    AutomaticDecision,
+    NewComment,
+    PostSettings,
+    PublicComment,
+    Status,
+    StoredComment,
+)
 from moderation.policy import Decision, decide, effective_thresholds
 from moderation.rate_limit import (
     RATE_CLAIM_ATTEMPTS,
@@ -27,7 +35,7 @@ from moderation.rate_limit import (
     SlidingWindowLimit,
     record_alone,
 )
-from moderation.scoring.base import Scorer, ScoringError
+from moderation.scoring.base import Scorer, ScoringError, scorer_name
 from moderation.scoring.deadline import DeadlineScorer
 from moderation.settings import Settings
 from moderation.standing import Standing, apply_standing
@@ -113,6 +121,7 @@ class CommentService:
         deadline = settings.scoring_deadline_seconds
         self._scorer = DeadlineScorer(scorer, deadline) if scorer is not None else None
         self._settings = settings
+        self._model = scorer_name(scorer) if scorer is not None else None
         recommended = getattr(scorer, "recommended_thresholds", None)
         self._thresholds = effective_thresholds(
             settings.review_threshold, settings.reject_threshold, recommended
@@ -289,6 +298,13 @@ class CommentService:
             reasons=decision.reasons,
             client_hash=client_hash,
             expires_at=self._settings.rejected_expires_at(now) if decision.status == "rejected" else None,
+            # What insights compare moderators' decisions with: the model and thresholds in force.
+            automatic=AutomaticDecision(
+                status=decision.status,
+                model=self._model if scores else None,
+                review=self._thresholds.review,
+                reject=self._thresholds.reject,
+            ),
         )
 
 

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     model_s3_uri: str | None = Field(
         default=None, description="s3://bucket/prefix of an artifact to fetch into MODEL_DIR at start"
     )
+    shadow_model_dir: Path | None = Field(
+        default=None, description="a second artifact that scores every new comment without deciding"
+    )
     moderation_scorer: str | None = Field(
         default=None, description="`module:factory` returning a scorer to use instead of the model"
     )
@@ -74,7 +77,7 @@ class Settings(BaseSettings):
     )
     alert_topic_arn: str = Field(default="", description="SNS topic the pending-comments alert goes to")
 
-    @field_validator("review_threshold", "reject_threshold", mode="before")
+    @field_validator("review_threshold", "reject_threshold", "shadow_model_dir", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -31,7 +31,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from moderation_tools.errors import ToolError
 from moderation_tools.local import DEMO_DIR
 from moderation_tools.local.alerts import start_pending_alerts
-from moderation_tools.local.stream import WEBHOOK_FUNCTION, StreamRelay, webhook_environment
+from moderation_tools.local.stream import (
+    SHADOW_FUNCTION,
+    WEBHOOK_FUNCTION,
+    StreamRelay,
+    webhook_environment,
+)
 from moderation_tools.local.template import Cors, Route, Template, create_tables
 from moderation_tools.model import STARTER_DIR
 
@@ -78,7 +83,8 @@ class LocalStack:
         # submission never holds the read path, which is another function.
         self._locks = {route.function: threading.Lock() for route in self.routes}
         self._handlers: dict[str, Handler] = {}
-        # With WEBHOOK_URLS set, the table's stream reaches the webhook function, as in AWS.
+        # With WEBHOOK_URLS (SHADOW_MODEL_DIR) set, the table's stream reaches the webhook (shadow
+        # scoring) function, as in AWS.
         self.relay: StreamRelay | None = None
 
     def start(self) -> None:
@@ -90,7 +96,11 @@ class LocalStack:
         _one_aws_call_at_a_time()
         self._moto = mock_aws()
         self._moto.start()
-        create_tables(self.template, boto3.client("dynamodb"), streams=bool(os.environ.get("WEBHOOK_URLS")))
+        if os.environ.get("SHADOW_MODEL_DIR"):
+            check_shadow_model(Path(os.environ["SHADOW_MODEL_DIR"]))
+        wanted = {WEBHOOK_FUNCTION: "WEBHOOK_URLS", SHADOW_FUNCTION: "SHADOW_MODEL_DIR"}
+        consumers = tuple(function for function, variable in wanted.items() if os.environ.get(variable))
+        create_tables(self.template, boto3.client("dynamodb"), streams=bool(consumers))
         # The template's model directories are the Lambda layer's /opt/...; locally they are the
         # project's: `make model` output in model/ if there is one, else the committed starter.
         os.environ.setdefault("MODEL_DIR", str(self.template.root / "model"))
@@ -99,12 +109,14 @@ class LocalStack:
             for key, value in self.template.environment(route.function).items():
                 os.environ.setdefault(key, value)
         os.environ.setdefault("APP_SECRET", secrets.token_urlsafe(32))
-        if os.environ.get("WEBHOOK_URLS"):
+        if WEBHOOK_FUNCTION in consumers:
             for key, value in webhook_environment(self.template).items():
                 os.environ.setdefault(key, value)
+        if consumers:
             self.relay = StreamRelay(
                 self.template,
-                lambda: LambdaContext(WEBHOOK_FUNCTION, str(uuid.uuid4()), deadline=time.monotonic() + 300),
+                lambda function: LambdaContext(function, str(uuid.uuid4()), deadline=time.monotonic() + 300),
+                consumers,
             )
             self.relay.start()
         for route in self.routes:
@@ -163,6 +175,19 @@ class LocalStack:
         if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip(), self.moderator_token):
             return None
         return {"sub": LOCAL_MODERATOR, "username": LOCAL_MODERATOR, "cognito:groups": "[moderators]"}
+
+
+def check_shadow_model(directory: Path) -> None:
+    """A shadow model that can't load is a clear error at start, not a traceback in the relay."""
+    from moderation.scoring.manifest import ManifestError, read_manifest
+
+    try:
+        read_manifest(directory)
+    except (OSError, ManifestError) as error:
+        raise ToolError(
+            f"SHADOW_MODEL_DIR={directory} holds no model the shadow can load ({error}). Point it at "
+            "a `make model` output (or a copy of layers/scoring/starter), or unset it."
+        ) from error
 
 
 def _use_fake_aws_credentials() -> None:
@@ -528,6 +553,9 @@ def serve(port: int, template_path: Path, moderator_token: str | None = None) ->
         f"  moderator token:   {token}",
         f"  scoring:           {scoring}",
     ]
+    shadow = runtime.shadow_scoring()
+    if shadow is not None:
+        banner.append(f"  shadow model:      {shadow.model} (scores every new comment; decides nothing)")
     print("\n".join(banner), flush=True)
     try:
         server.serve_forever()

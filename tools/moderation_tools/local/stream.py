@@ -1,7 +1,8 @@
 """The table's stream, locally: moto records it but never delivers it to a function, so after
 each API call the local stack reads the new records and hands them, as a DynamoDB stream event,
-to the template's WebhookFunction handler on a background thread (a slow receiver never slows
-the API). The same handler and the same `events_from_record` run here as in AWS."""
+to the template's stream consumers (WebhookFunction with WEBHOOK_URLS set, ShadowScoringFunction
+with SHADOW_MODEL_DIR set) on a background thread (a slow receiver never slows the API). The
+same handlers run here as in AWS; each checks the records it is given, as their filters do."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 from moderation_tools.local.template import Template, table_name
 
 WEBHOOK_FUNCTION = "WebhookFunction"
+SHADOW_FUNCTION = "ShadowScoringFunction"
 DEAD_LETTER_QUEUE = "WebhookDeadLetterQueue"
 STREAM_TABLE = "CommentsTable"
 ACCOUNT = "123456789012"
@@ -26,16 +28,21 @@ StreamHandler = Callable[[dict[str, Any], Any], Any]
 
 
 class StreamRelay:
-    """Reads moto's stream of the comments table and feeds the webhook handler, in order."""
+    """Reads moto's stream of the comments table and feeds each consumer's handler, in order."""
 
-    def __init__(self, template: Template, context_factory: Callable[[], Any]):
+    def __init__(
+        self,
+        template: Template,
+        context_factory: Callable[[str], Any],
+        functions: tuple[str, ...] = (WEBHOOK_FUNCTION,),
+    ):
         self._template = template
         self._context_factory = context_factory
-        self._handler = import_function(template, WEBHOOK_FUNCTION)
+        self._handlers = {function: import_function(template, function) for function in functions}
         self._batches: queue.Queue[list[dict[str, Any]]] = queue.Queue()
         self._after: int | None = None
         self._stream_arn = ""
-        self._worker = threading.Thread(target=self._deliver, name="webhooks", daemon=True)
+        self._worker = threading.Thread(target=self._deliver, name="stream", daemon=True)
 
     def start(self) -> None:
         import boto3
@@ -81,9 +88,11 @@ class StreamRelay:
         while True:
             batch = self._batches.get()
             try:
-                self._handler({"Records": batch}, self._context_factory())
-            except Exception as error:  # the relay must outlive one bad batch
-                sys.stderr.write(f"webhooks: a batch of {len(batch)} records failed: {error}\n")
+                for function, handler in self._handlers.items():
+                    try:
+                        handler({"Records": batch}, self._context_factory(function))
+                    except Exception as error:  # the relay must outlive one bad batch
+                        sys.stderr.write(f"{function}: a batch of {len(batch)} records failed: {error}\n")
             finally:
                 self._batches.task_done()
 

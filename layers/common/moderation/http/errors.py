@@ -10,6 +10,7 @@ from moderation.errors import (
     DuplicateComment,
     IdempotencyKeyReused,
     InvalidCursor,
+    InvalidQuery,
     NoChange,
     NotFound,
     ParentNotFound,
@@ -29,6 +30,7 @@ class HttpError:
 
 _STATUS: dict[type[DomainError], tuple[int, str]] = {
     InvalidCursor: (400, "invalid_cursor"),
+    InvalidQuery: (400, "invalid_request"),
     Unauthorized: (401, "unauthorized"),
     Forbidden: (403, "forbidden"),
     NotFound: (404, "not_found"),

@@ -17,6 +17,7 @@ Comments written with an e-mail carry `author_email_hash`, the key of the sparse
 | reader's report | REPORT#<comment id>                | CLIENT#<hash> | reports     |
 | author's record | AUTHOR#<author_key>                | AUTHOR        | authors     |
 | post settings   | POST#<post_id>                     | SETTINGS      | posts       |
+| insights        | INSIGHTS#[SHADOW#]ALL / ...#POST#<id> | DAY#<date>#<n> | insights  |
 
 Published comments also carry `thread` (`<post_id>#<parent_id or ->`), the key of the sparse
 index `ByThread`; each comment keeps its `reply_count` and `first_replies` (module threads).
@@ -41,6 +42,7 @@ from moderation.store.comments import Comments
 from moderation.store.counters import STATUSES, Counters
 from moderation.store.decisions import Decisions, StaleComment
 from moderation.store.guards import CreateGuards, Guards, IdempotencyRace, IdempotencyRecord
+from moderation.store.insights import DayTotals, Insights
 from moderation.store.posts import Posts
 from moderation.store.reports import DuplicateReport, Reports
 from moderation.store.table import TableAccess, connect
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STATUSES",
     "CreateGuards",
+    "DayTotals",
     "DuplicateReport",
     "DynamoCommentStore",
     "IdempotencyRace",
@@ -61,7 +64,17 @@ __all__ = [
 
 
 class DynamoCommentStore(
-    Comments, Counters, Guards, Decisions, Threads, Reports, Authors, Posts, AuthorsData, AlertMarks
+    Comments,
+    Counters,
+    Guards,
+    Decisions,
+    Threads,
+    Reports,
+    Authors,
+    Posts,
+    AuthorsData,
+    AlertMarks,
+    Insights,
 ):
     """Every part of the store over one table."""
 

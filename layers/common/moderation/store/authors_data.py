@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from moderation.errors import StorageUnavailable
 from moderation.models import HistoryEntry, StoredComment
 from moderation.store.decisions import StaleComment
+from moderation.store.insights import change_updates
 from moderation.store.part import StorePart
-from moderation.store.table import comment_from_item, comment_key, is_condition_failure, storage_errors
+from moderation.store.table import comment_from_item, comment_key, storage_errors
 
 BY_EMAIL_INDEX = "ByEmail"
 # Identify the author, or were computed from their words: dropped by an erasure.
-ERASED_ATTRIBUTES = ("author_email_hash", "client_hash", "scores")
+ERASED_ATTRIBUTES = ("author_email_hash", "client_hash", "scores", "shadow_scores")
 
 
 class AuthorsData(StorePart):
@@ -36,30 +36,48 @@ class AuthorsData(StorePart):
 
     def erase(self, current: StoredComment, name: str, body: str, entry: HistoryEntry) -> StoredComment:
         """Replace the author's name and words, drop scores and hashes, append `entry`; conditioned on
-        the version read (StaleComment otherwise). The status, and so the counters, stay as they are."""
-        with storage_errors():
-            try:
-                response = self._db.table.update_item(
-                    Key=comment_key(current.id),
-                    UpdateExpression=(
+        the version read (StaleComment otherwise). The status, and so the counters, stay as they are;
+        the insights count the comment from then on without its scores (same transaction)."""
+        updated = current.model_copy(
+            update={
+                "author_name": name,
+                "body": body,
+                "version": current.version + 1,
+                "history": [*current.history, entry],
+                "author_email_hash": None,
+                "client_hash": None,
+                "scores": {},
+                "shadow_scores": {},
+            }
+        )
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self._db.name,
+                    "Key": comment_key(current.id),
+                    "UpdateExpression": (
                         "SET author_name = :name, body = :body, #version = :next,"
                         " #history = list_append(if_not_exists(#history, :empty), :entry)"
                         f" REMOVE {', '.join(ERASED_ATTRIBUTES)}"
                     ),
-                    ConditionExpression="attribute_exists(pk) AND #version = :expected",
-                    ExpressionAttributeNames={"#version": "version", "#history": "history"},
-                    ExpressionAttributeValues={
+                    "ConditionExpression": "attribute_exists(pk) AND #version = :expected",
+                    "ExpressionAttributeNames": {"#version": "version", "#history": "history"},
+                    "ExpressionAttributeValues": {
                         ":name": name,
                         ":body": body,
-                        ":next": current.version + 1,
+                        ":next": updated.version,
                         ":expected": current.version,
                         ":entry": [entry.model_dump(mode="json", by_alias=True, exclude_none=True)],
                         ":empty": [],
                     },
-                    ReturnValues="ALL_NEW",
-                )
-            except ClientError as error:
-                if is_condition_failure(error):
-                    raise StaleComment from error
-                raise
-        return comment_from_item(response["Attributes"])
+                }
+            },
+            *change_updates(self._db, current, updated),
+        ]
+        cancelled = self._db.transact(items)
+        if cancelled is None:
+            return updated
+        reasons = cancelled.response.get("CancellationReasons", [])
+        if any(reason.get("Code") in ("ConditionalCheckFailed", "TransactionConflict") for reason in reasons):
+            raise StaleComment from cancelled
+        raise StorageUnavailable() from cancelled

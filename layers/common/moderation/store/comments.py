@@ -10,6 +10,7 @@ from moderation.models import Status, StoredComment
 from moderation.rate_limit import RateRace
 from moderation.store.counters import counter_updates
 from moderation.store.guards import CreateGuards, IdempotencyRace, guard_puts
+from moderation.store.insights import submission_updates
 from moderation.store.paging import Page, query_page
 from moderation.store.part import StorePart
 from moderation.store.table import (
@@ -32,8 +33,8 @@ class Comments(StorePart):
     def create(
         self, comment: StoredComment, guards: CreateGuards, now: int, parent: StoredComment | None = None
     ) -> None:
-        """Store a new comment with its counters, guards and (a published reply) its parent's reply
-        bookkeeping atomically: all of it or none."""
+        """Store a new comment with its counters, guards, insights and (a published reply) its
+        parent's reply bookkeeping atomically: all of it or none."""
         for _ in range(PARENT_ATTEMPTS):
             items: list[dict[str, Any]] = [
                 {
@@ -45,6 +46,7 @@ class Comments(StorePart):
                 },
                 *guard_puts(self._db, comment.post_id, comment.id, guards, now),
                 *counter_updates(self._db, comment.post_id, {comment.status: 1}, comment.author_key),
+                *submission_updates(self._db, comment, now),
             ]
             if parent is not None and comment.status == "published":
                 items.append(parent_update(self._db.name, parent, comment.id, published=True))

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from moderation.errors import StorageUnavailable
 from moderation.models import HistoryEntry, StoredComment
 from moderation.store.counters import counter_updates
+from moderation.store.insights import change_updates
 from moderation.store.part import StorePart
 from moderation.store.table import (
     comment_from_item,
@@ -38,7 +39,8 @@ class Decisions(StorePart):
         expires_at: int | None,
         reasons: list[str] | None = None,
     ) -> StoredComment:
-        """Move `current` to `entry.to_status` in ONE transaction: the comment and its counters.
+        """Move `current` to `entry.to_status` in ONE transaction: the comment, its counters and
+        its insights aggregates.
         `reasons`, when given, replace the comment's reasons (readers' reports send it back with one).
 
         The write is conditioned on the version that was read, so the history's `from` and the
@@ -111,6 +113,8 @@ class Decisions(StorePart):
                     self._db, current.post_id, {current.status: -1, to_status: 1}, current.author_key
                 )
             )
+        # The insights move with the decision: exact, and never counted for a write that failed.
+        items.extend(change_updates(self._db, current, updated))
         publication_changes = (current.status == "published") != (to_status == "published")
         if current.parent_id and publication_changes:
             parent = read_comment(self._db, current.parent_id)

@@ -78,12 +78,25 @@ def comment_key(comment_id: str) -> dict[str, str]:
 
 def comment_item(comment: StoredComment) -> dict[str, Any]:
     data = comment.model_dump(mode="json", by_alias=True, exclude_none=True)
-    # DynamoDB has no floats; Decimal via str keeps the value exact as written.
-    data["scores"] = {label: Decimal(str(value)) for label, value in comment.scores.items()}
+    data["scores"] = _decimals(comment.scores)
+    if comment.shadow_scores:
+        data["shadow_scores"] = _decimals(comment.shadow_scores)
+    else:
+        data.pop("shadow_scores", None)
+    if comment.automatic is not None:
+        data["automatic"] = {
+            **data["automatic"],
+            **_decimals({"review": comment.automatic.review, "reject": comment.automatic.reject}),
+        }
     item = {**comment_key(comment.id), **data, "post_status": f"{comment.post_id}#{comment.status}"}
     if comment.status == "published":
         item["thread"] = thread_key(comment.post_id, comment.parent_id)
     return item
+
+
+def _decimals(values: Mapping[str, float]) -> dict[str, Decimal]:
+    # DynamoDB has no floats; Decimal via str keeps the value exact as written.
+    return {name: Decimal(str(value)) for name, value in values.items()}
 
 
 def thread_key(post_id: str, parent_id: str | None) -> str:
@@ -93,7 +106,8 @@ def thread_key(post_id: str, parent_id: str | None) -> str:
 
 def comment_from_item(item: Mapping[str, Any]) -> StoredComment:
     data = {k: v for k, v in item.items() if k not in ("pk", "sk", "post_status", "thread")}
-    data["scores"] = {label: float(value) for label, value in data.get("scores", {}).items()}
+    for scores in ("scores", "shadow_scores"):
+        data[scores] = {label: float(value) for label, value in data.get(scores, {}).items()}
     data["version"] = int(data.get("version", 1))
     for counter in ("reply_count", "replies_version", "report_count"):
         data[counter] = int(data.get(counter, 0))

@@ -1,0 +1,151 @@
+"""What one comment contributes to the insights aggregates: pure, so the counts can be tested by hand.
+
+A comment's contribution is a function of its state (scores, the automatic decision, its history).
+Every write that changes that state adds `contribution(after) - contribution(before)` to the
+aggregates in the same transaction, so a moderator who changes their mind moves the comment from
+one histogram to the other and the counts always describe the latest decisions.
+
+Counter names (flat attributes of the day items, see store/insights.py):
+
+- `<scope>|<counter>` with scope `*` (the comment's score, the max over labels) or a label, and
+  counter one of COUNTERS;
+- `<scope>|<kind>|<bin>`: histograms, kind `all` / `approved` / `rejected`, bin 0..BIN_COUNT-1;
+- shadow items also carry SHADOW_COUNTERS and `change|<live>|<shadow>`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from typing import Literal
+
+from moderation.models import AutomaticDecision, HistoryEntry, Status, StoredComment
+from moderation.policy import Thresholds, decide
+
+BIN_COUNT = 20
+OVERALL = "*"
+Outcome = Literal["published", "held", "rejected"]
+Verdict = Literal["approved", "rejected"]
+OUTCOMES: tuple[Outcome, ...] = ("published", "held", "rejected")
+HISTOGRAMS = ("all", "approved", "rejected")
+COUNTERS = (
+    "auto_published",
+    "auto_held",
+    "auto_rejected",
+    "moderators_approved",
+    "moderators_rejected",
+    "held_approved",
+    "held_rejected",
+    "rejected_to_published",
+    "published_to_rejected",
+    "reported",
+)
+SHADOW_COUNTERS = ("scored", "agree_live", "moderated", "agree_moderators")
+
+
+def score_bin(score: float) -> int:
+    """Bin i holds [i/20, (i+1)/20); 1.0 falls in the last. The epsilon keeps a score written as a
+    bin edge (0.55, whose float is a hair below) in the bin a threshold of 0.55 starts."""
+    return min(BIN_COUNT - 1, max(0, math.floor(score * BIN_COUNT + 1e-9)))
+
+
+def outcome(status: Status) -> Outcome:
+    return "held" if status == "pending" else status
+
+
+def latest_verdict(history: list[HistoryEntry]) -> Verdict | None:
+    """The latest moderator decision: the last change to published or rejected. Readers' reports
+    only ever send a comment back to pending, and erasures keep the status, so neither counts."""
+    for entry in reversed(history):
+        if entry.from_status != entry.to_status and entry.to_status != "pending":
+            return "approved" if entry.to_status == "published" else "rejected"
+    return None
+
+
+def _decisions(history: list[HistoryEntry]) -> Counter[Verdict]:
+    verdicts: Counter[Verdict] = Counter()
+    for entry in history:
+        if entry.from_status != entry.to_status and entry.to_status != "pending":
+            verdicts["approved" if entry.to_status == "published" else "rejected"] += 1
+    return verdicts
+
+
+def _reports(history: list[HistoryEntry]) -> int:
+    """Times readers' reports took the comment down (published back to pending)."""
+    return sum(1 for entry in history if entry.from_status == "published" and entry.to_status == "pending")
+
+
+def figures(scores: Mapping[str, float], decided: Outcome, history: list[HistoryEntry]) -> Counter[str]:
+    """The comment's contribution to Figures, for the model whose `scores` decided `decided`."""
+    scopes: list[tuple[str, float | None]] = [(OVERALL, max(scores.values()) if scores else None)]
+    scopes += sorted(scores.items())
+    verdict = latest_verdict(history)
+    decisions = _decisions(history)
+    reports = _reports(history)
+    counts: Counter[str] = Counter()
+    for scope, score in scopes:
+        counts[f"{scope}|auto_{decided}"] += 1
+        for kind, times in decisions.items():
+            counts[f"{scope}|moderators_{kind}"] += times
+        if reports:
+            counts[f"{scope}|reported"] += reports
+        if verdict is not None:
+            if decided == "held":
+                counts[f"{scope}|held_{verdict}"] += 1
+            if decided == "rejected" and verdict == "approved":
+                counts[f"{scope}|rejected_to_published"] += 1
+            if decided == "published" and verdict == "rejected":
+                counts[f"{scope}|published_to_rejected"] += 1
+        if score is not None:
+            counts[f"{scope}|all|{score_bin(score)}"] += 1
+            if verdict is not None:
+                counts[f"{scope}|{verdict}|{score_bin(score)}"] += 1
+    return counts
+
+
+def thresholds(automatic: AutomaticDecision) -> Thresholds:
+    return Thresholds(review=automatic.review, reject=automatic.reject)
+
+
+def model_outcome(scores: Mapping[str, float], automatic: AutomaticDecision) -> Outcome:
+    """What the scores alone decide under the thresholds the live decision used (no word lists,
+    links or standing: those apply to both models alike, so the comparison leaves them out)."""
+    return outcome(decide(scores, [], thresholds(automatic)).status)
+
+
+def live(comment: StoredComment) -> Counter[str]:
+    """The comment's contribution to the live aggregates; nothing for comments stored before them."""
+    if comment.automatic is None:
+        return Counter()
+    return figures(comment.scores, outcome(comment.automatic.status), comment.history)
+
+
+def shadow(comment: StoredComment) -> Counter[str]:
+    """The contribution to the shadow aggregates of a comment the shadow model scored (and whose
+    live model scored it too: there is nothing to compare otherwise)."""
+    automatic = comment.automatic
+    if automatic is None or not comment.shadow_scores or not comment.scores:
+        return Counter()
+    candidate = model_outcome(comment.shadow_scores, automatic)
+    current = model_outcome(comment.scores, automatic)
+    counts = figures(comment.shadow_scores, candidate, comment.history)
+    counts["scored"] += 1
+    counts[f"change|{current}|{candidate}"] += 1
+    if candidate == current:
+        counts["agree_live"] += 1
+    verdict = latest_verdict(comment.history)
+    if verdict is not None:
+        counts["moderated"] += 1
+        if (verdict == "approved") == (candidate == "published"):
+            counts["agree_moderators"] += 1
+    return counts
+
+
+def difference(after: Counter[str], before: Counter[str]) -> dict[str, int]:
+    """after - before, keeping negative entries and dropping zeros (Counter's `-` drops negatives)."""
+    return {
+        name: delta
+        for name in after.keys() | before.keys()
+        if (delta := after.get(name, 0) - before.get(name, 0)) != 0
+    }
