@@ -273,8 +273,9 @@ def test_the_shadow_panel_compares_the_candidate_model(page: Page, stack: LocalS
 def test_before_any_comment_or_decision_the_page_says_what_to_do(
     page: Page, stack: LocalStackProcess
 ) -> None:
-    # GIVEN no scored comment on the post in the period
-    open_insights(page, stack, fixture("empty"))
+    # GIVEN no scored comment on the post in the period, nor any since insights began
+    open_insights(page, stack, fixture("empty") | {"model": None})
+    expect(page.locator("#insights-period")).to_contain_text("on quiet-post · no comment scored yet · review")
     expect(page.locator("#insights-empty")).to_have_text(
         "No scored comments from 2026-11-20 to 2026-11-27 on quiet-post yet. Insights fill in as comments"
         " arrive and moderators decide them: try an earlier “Since” date, or all posts."

@@ -158,3 +158,17 @@ def test_the_shadow_changes_add_up_to_what_it_scored_and_decided() -> None:
     ]
     agreed = sum(changes[d][d] for d in DECISIONS)
     assert shadow["agreement_with_live"] == pytest.approx(agreed / shadow["scored"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_route_would_give_each_answer_field_for_field(name: str) -> None:
+    # The route's own response model reads each answer and writes back the same figures: what the
+    # browser test serves is what the console gets from GET /moderation/insights.
+    from moderation.insights import InsightsReport
+
+    answer = load(name)
+    written = InsightsReport.model_validate(answer).model_dump(mode="json")
+    for figures in every_figures(written):
+        # the one field the route adds to the contract
+        assert isinstance(figures["overturns"].pop("reported"), int)
+    assert written == answer

@@ -177,7 +177,9 @@ function selectedFigures() {
 function render() {
   const data = state.data;
   const where = data.post_id ? `on ${data.post_id}` : "on all posts";
-  $("#insights-period").textContent = `Comments from ${data.since} to ${data.until} ${where} · live model ${data.model} · ` +
+  // The route names the live model once something has been submitted since insights began.
+  const model = data.model ? `live model ${data.model}` : "no comment scored yet";
+  $("#insights-period").textContent = `Comments from ${data.since} to ${data.until} ${where} · ${model} · ` +
     `review from ${score(data.thresholds.review)}, reject from ${score(data.thresholds.reject)}`;
   const picker = $("#insights-label");
   const chosen = picker.value;
