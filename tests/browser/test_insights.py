@@ -1,7 +1,8 @@
 """The console's Insights view in headless Chromium: the page is the local stack's, signed in with its
 moderator token; GET /moderation/insights is answered with the synthetic answers in
 tests/fixtures/insights (checked against the route's contract by tests/unit/test_insights_fixtures.py),
-so every number on screen has a known right value."""
+so every number on screen has a known right value. The last test reads the real route after decisions
+made through the API."""
 
 from __future__ import annotations
 
@@ -335,3 +336,46 @@ def test_coming_back_from_the_queue_asks_for_fresh_figures(page: Page, stack: Lo
     expect(page.locator("#shadow")).to_be_visible()
     assert len(insights.asked) == 2
     expect(page.get_by_role("link", name="Insights")).to_have_attribute("aria-current", "page")
+
+
+def test_the_real_route_shows_the_decisions_just_made(page: Page, stack: LocalStackProcess) -> None:
+    # No stand-in here: the local stack's own route counts what was submitted and decided on it
+    # (the other tests answer from fixtures and store nothing).
+    post = "insights-live"
+
+    moderator = {"Authorization": f"Bearer {stack.token}"}
+
+    # GIVEN two clean comments published, one held (insult 0.62) and one rejected (insult 0.97)
+    for author, body, status in [
+        ("Ann", "Thanks, a clear post.", 201),
+        ("Ann", "I learned something.", 201),
+        ("Cy", "You fool [[insult=0.62]]", 202),
+        ("Bo", "Vile [[insult=0.97]]", 422),
+    ]:
+        reply = stack.request("POST", f"/posts/{post}/comments", {"author_name": author, "body": body})
+        assert reply.status == status, reply.body
+    (held,) = stack.request("GET", f"/moderation/queue?post_id={post}", headers=moderator).body["items"]
+    # WHEN a moderator rejects the held comment
+    decided = stack.request(
+        "POST", f"/moderation/comments/{held['id']}/decision", {"action": "reject"}, headers=moderator
+    )
+    assert decided.status == 200, decided.body
+
+    page.goto(f"{stack.base_url}/console")
+    page.get_by_label("Token").fill(stack.token)
+    page.get_by_role("button", name="Use this token").click()
+    page.get_by_role("link", name="Insights").click()
+
+    # THEN the Insights tab shows those very counts, and the rejected comment in its score's bin
+    expected = {
+        "automatic.published": "2",
+        "automatic.held": "1",
+        "automatic.rejected": "1",
+        "moderators.approved": "0",
+        "moderators.rejected": "1",
+        "held.rejected": "1",
+    }
+    for name, text in expected.items():
+        expect(page.locator(f'[data-total="{name}"]')).to_have_text(text)
+    rejected = bars(page.locator('#insights-charts [data-chart="histogram"]'), "rejected")
+    assert [count for count, _ in rejected] == [0] * 12 + [1] + [0] * 7
