@@ -50,7 +50,11 @@ def test_a_disqus_export_imports_twice_with_one_result(
     threads = stack.request("GET", "/posts/hello-world/comments?view=threads").body["items"]
     assert [item["author_name"] for item in threads] == ["Ada", "Di"]
     [reply] = threads[0]["replies"]
-    assert (reply["author_name"], reply["body"], reply["reply_count"]) == ("Zoë", "ありがとう — très bien 👍", 1)
+    assert (reply["author_name"], reply["body"], reply["reply_count"]) == (
+        "Zoë",
+        "ありがとう — très bien 👍",
+        1,
+    )
     assert threads[0]["body"] == "First! Great post & thanks.\n\nSee this (https://example.org/more)."
     nested = stack.request("GET", f"/posts/hello-world/comments/{reply['id']}/replies").body["items"]
     assert [item["author_name"] for item in nested] == ["Bob"]
@@ -86,7 +90,9 @@ def test_a_wordpress_export_keeps_statuses_and_leaves_pings_out(
 def test_a_wrong_token_is_a_clear_error_not_a_traceback(
     stack: LocalStackProcess, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["import", "disqus", str(FIXTURES / "disqus.xml"), "--api", stack.base_url, "--token", "nope"])
+    code = main(
+        ["import", "disqus", str(FIXTURES / "disqus.xml"), "--api", stack.base_url, "--token", "nope"]
+    )
     assert code == 1
     err = capsys.readouterr().err
     assert "401" in err
