@@ -48,7 +48,9 @@ MAX_BATCH_SCORING_SECONDS = 20.0
 
 class ImportStore(Protocol):
     def get_many(self, comment_ids: list[str]) -> dict[str, StoredComment]: ...
-    def import_comment(self, comment: StoredComment, now: int) -> ImportOutcome: ...
+    def import_comments(
+        self, comments: list[StoredComment], now: int
+    ) -> dict[str, ImportOutcome | DomainError]: ...
 
 
 @dataclass(frozen=True)
@@ -131,29 +133,35 @@ class ImportService:
         items = request.comments
         ids = [imported_id(item.source, item.source_id, item.created_at) for item in items]
         found = self._store.get_many(ids)
-        outcomes: dict[int, ItemOutcome] = {
-            index: ItemOutcome(item.source_id, ids[index], "exists", found[ids[index]].status)
-            for index, item in enumerate(items)
-            if ids[index] in found
-        }
-        new = [index for index in range(len(items)) if index not in outcomes]
-        try:
-            scores = self._score([items[index].body for index in new]) if new else []
-        except ScoringUnavailable as unscored:
-            # Never stored unscored: each new comment says so, and a later run imports it.
-            scores = []
-            outcomes.update(
-                {index: ItemOutcome(items[index].source_id, ids[index], unscored) for index in new}
-            )
-        now = self._clock()
-        # Oldest first: a parent in the same batch is stored before its replies.
-        for index, item_scores in sorted(
-            zip(new, scores, strict=False), key=lambda pair: items[pair[0]].created_at
-        ):
-            outcomes[index] = self._import_one(
-                items[index], ids[index], item_scores, request.status_policy == "rescore", moderator, now
-            )
-        return [outcomes[index] for index in range(len(items))]
+        # Already stored (or earlier in this request): nothing to score or write.
+        new = [
+            index
+            for index, comment_id in enumerate(ids)
+            if comment_id not in found and comment_id not in ids[:index]
+        ]
+        stored: dict[str, ImportOutcome | DomainError] = {}
+        statuses: dict[str, Status] = {comment_id: comment.status for comment_id, comment in found.items()}
+        if new:
+            try:
+                scores = self._score([items[index].body for index in new])
+            except ScoringUnavailable as unscored:
+                # Never stored unscored: each new comment says so, and a later run imports it.
+                stored = dict.fromkeys((ids[index] for index in new), unscored)
+            else:
+                now = self._clock()
+                rescore = request.status_policy == "rescore"
+                comments = [
+                    self._comment(items[index], ids[index], item_scores, rescore, moderator, now)
+                    for index, item_scores in zip(new, scores, strict=True)
+                ]
+                statuses.update({comment.id: comment.status for comment in comments})
+                stored = self._store.import_comments(comments, int(now))
+        outcomes = []
+        for index, (item, comment_id) in enumerate(zip(items, ids, strict=True)):
+            outcome = stored.get(comment_id, "exists") if index in new else "exists"
+            status = None if isinstance(outcome, DomainError) else statuses.get(comment_id)
+            outcomes.append(ItemOutcome(item.source_id, comment_id, outcome, status))
+        return outcomes
 
     def _score(self, bodies: list[str]) -> list[dict[str, float]]:
         if self._scorer is None:
@@ -161,7 +169,7 @@ class ImportService:
         budget = min(self._settings.scoring_deadline_seconds * len(bodies), MAX_BATCH_SCORING_SECONDS)
         return score_batch(self._scorer, bodies, budget)
 
-    def _import_one(
+    def _comment(
         self,
         item: ImportedComment,
         comment_id: str,
@@ -169,16 +177,10 @@ class ImportService:
         rescore: bool,
         moderator: Moderator,
         now: float,
-    ) -> ItemOutcome:
+    ) -> StoredComment:
         decision, matched = self._decide(item.body, scores)
         status = decision.status if rescore else item.status
-        comment = self._stored(item, comment_id, scores, decision, matched, status, moderator, now)
-        try:
-            outcome = self._store.import_comment(comment, int(now))
-        except DomainError as refused:
-            # One comment's failure is its own outcome, not the batch's.
-            return ItemOutcome(item.source_id, comment_id, refused)
-        return ItemOutcome(item.source_id, comment_id, outcome, status)
+        return self._stored(item, comment_id, scores, decision, matched, status, moderator, now)
 
     def _decide(self, body: str, scores: dict[str, float]) -> tuple[Decision, dict[str, list[str]]]:
         """Today's policy on the comment: its scores, the link rule and the word lists."""
