@@ -149,7 +149,7 @@ def main() -> int:
         # MODERATION_SCORER="" drops the scripted scorer: the stack scores with its default model.
         with local_stack(MODERATION_SCORER="") as stack:
             assert total(stack) == 0
-            scoring = next(line for line in stack.log.splitlines() if "scoring:" in line)
+            scoring = next(line for line in stack.log.splitlines() if line.strip().startswith("scoring:"))
         idle = children_cpu() - before
         for concurrency in (1, 4):
             before = children_cpu()

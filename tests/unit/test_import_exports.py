@@ -154,3 +154,16 @@ def test_without_a_token_nothing_is_sent(
     monkeypatch.delenv("LOCAL_MODERATOR_TOKEN", raising=False)
     assert main(["import", "disqus", str(FIXTURES / "disqus.xml"), "--api", "http://127.0.0.1:9"]) == 2
     assert "no moderator token" in capsys.readouterr().err
+
+
+def test_a_comment_the_route_would_refuse_is_left_out_not_its_whole_batch() -> None:
+    # GIVEN an export with a comment whose text is only an invisible character
+    export = Export()
+    created = datetime(2020, 1, 1, tzinfo=UTC)
+    for source_id, body in (("1", "Fine words"), ("2", "\u200b")):
+        export.add(ExportComment("disqus", source_id, "post", "Ada", body, created, "published"))
+    # WHEN its items are prepared
+    items, _ = request_items(export)
+    # THEN the other comment goes, and the summary names why this one doesn't
+    assert [item["source_id"] for item in items] == ["1"]
+    assert export.skipped == {"refused by the API's checks (body)": 1}

@@ -47,7 +47,7 @@ MAX_BATCH_SCORING_SECONDS = 20.0
 
 
 class ImportStore(Protocol):
-    def get_many(self, comment_ids: list[str]) -> dict[str, StoredComment]: ...
+    def imported_statuses(self, comment_ids: list[str]) -> dict[str, Status]: ...
     def import_comments(
         self, comments: list[StoredComment], now: int
     ) -> dict[str, ImportOutcome | DomainError]: ...
@@ -132,7 +132,7 @@ class ImportService:
         """One outcome per comment, in the order given: imported, already there, or the error."""
         items = request.comments
         ids = [imported_id(item.source, item.source_id, item.created_at) for item in items]
-        found = self._store.get_many(ids)
+        found = self._store.imported_statuses(ids)
         # Already stored (or earlier in this request): nothing to score or write.
         new = [
             index
@@ -140,7 +140,7 @@ class ImportService:
             if comment_id not in found and comment_id not in ids[:index]
         ]
         stored: dict[str, ImportOutcome | DomainError] = {}
-        statuses: dict[str, Status] = {comment_id: comment.status for comment_id, comment in found.items()}
+        statuses = dict(found)
         if new:
             try:
                 scores = self._score([items[index].body for index in new])

@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from moderation.models import ImportedComment
+from pydantic import ValidationError
 from tqdm import tqdm
 
 from moderation_tools.errors import ToolError
@@ -57,15 +59,24 @@ class Summary:
 
 def request_items(export: Export) -> tuple[list[dict[str, Any]], int]:
     """The route's items, oldest first (so parents usually go before their replies), and how many
-    replies lost a parent the export doesn't hold (they become top-level comments)."""
+    replies lost a parent the export doesn't hold (they become top-level comments). Comments the
+    route would refuse are left out of the export, with the field that failed."""
     dates = {comment.source_id: comment.created_at for comment in export.comments}
     posts = {comment.source_id: comment.post_id for comment in export.comments}
     items, orphans = [], 0
     for comment in sorted(export.comments, key=lambda c: (c.created_at, c.source_id)):
         parent = comment.parent_source_id
         known = parent is not None and parent in dates and posts[parent] == comment.post_id
+        item = comment.to_request(dates[parent] if known and parent else None)
+        try:
+            # The route's own checks: one odd comment must not refuse its whole batch.
+            ImportedComment.model_validate(item)
+        except ValidationError as error:
+            field = ".".join(str(part) for part in error.errors()[0]["loc"]) or "comment"
+            export.skip(f"refused by the API's checks ({field})")
+            continue
         orphans += parent is not None and not known
-        items.append(comment.to_request(dates[parent] if known and parent else None))
+        items.append(item)
     return items, orphans
 
 

@@ -85,7 +85,7 @@ class Imports(StorePart):
         keys = [waiting_key(c.id) for c in comments]
         keys += [comment_key(str(c.parent_id)) for c in published]
         keys += [waiting_key(str(c.parent_id)) for c in published]
-        found = {(str(item["pk"]), str(item["sk"])): item for item in self._read_bookkeeping(_unique(keys))}
+        found = {(str(item["pk"]), str(item["sk"])): item for item in self._read(_unique(keys), BOOKKEEPING)}
         transaction = _Transaction(self._db.name, found)
         refused: dict[str, DomainError] = {}
         for comment in comments:
@@ -101,14 +101,28 @@ class Imports(StorePart):
             transaction.add(comment)
         return transaction, refused
 
-    def _read_bookkeeping(self, keys: list[dict[str, str]]) -> list[dict[str, Any]]:
-        """Only what the plan needs of parents and waiting items, not their text: BatchGetItem
-        in chunks, asking again for what DynamoDB leaves unprocessed."""
+    def imported_statuses(self, comment_ids: list[str]) -> dict[str, Status]:
+        """The status of each of these comments that is stored (its id and status only, not its text)."""
+        keys = _unique([comment_key(comment_id) for comment_id in comment_ids])
+        items = self._read(keys, "id, #status", {"#status": "status"})
+        return {str(item["id"]): item["status"] for item in items}
+
+    def _read(
+        self, keys: list[dict[str, str]], projection: str, names: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Some attributes of the items that exist among `keys`: BatchGetItem in chunks, asking
+        again for what DynamoDB leaves unprocessed. Whole comments would cost their text."""
         found: list[dict[str, Any]] = []
         for start in range(0, len(keys), BATCH_GET_LIMIT):
             pending: list[dict[str, str]] = keys[start : start + BATCH_GET_LIMIT]
             while pending:
-                request = {"Keys": pending, "ProjectionExpression": BOOKKEEPING, "ConsistentRead": True}
+                request: dict[str, Any] = {
+                    "Keys": pending,
+                    "ProjectionExpression": projection,
+                    "ConsistentRead": True,
+                }
+                if names:
+                    request["ExpressionAttributeNames"] = names
                 with storage_errors():
                     response = self._db.client.batch_get_item(RequestItems={self._db.name: request})
                 found.extend(response.get("Responses", {}).get(self._db.name, []))
