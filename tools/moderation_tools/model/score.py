@@ -31,6 +31,7 @@ def score_lines(
     review_threshold: float | None = None,
     reject_threshold: float | None = None,
     lookahead: int = LOOKAHEAD,
+    batch: int = BATCH,
 ) -> int:
     """Score every non-empty line of `stdin`; returns the exit code.
 
@@ -41,7 +42,7 @@ def score_lines(
     )
     for chunk in _chunks((line.rstrip("\r\n") for line in stdin), lookahead):
         texts = [text for text in chunk if text.strip()]
-        for text, comment_scores in zip(texts, scores_by_length(scorer, texts), strict=True):
+        for text, comment_scores in zip(texts, scores_by_length(scorer, texts, batch), strict=True):
             status = decide(comment_scores, [], thresholds).status
             stdout.write(
                 json.dumps({"text": text, "scores": comment_scores, "status": status}, ensure_ascii=False)
@@ -51,14 +52,14 @@ def score_lines(
     return 0
 
 
-def scores_by_length(scorer: Scorer, texts: Sequence[str]) -> list[dict[str, float]]:
+def scores_by_length(scorer: Scorer, texts: Sequence[str], batch: int = BATCH) -> list[dict[str, float]]:
     """Each text's scores, in the order given, computed in batches of texts of similar length."""
     order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
     scores: list[dict[str, float]] = [{} for _ in texts]
-    for start in range(0, len(order), BATCH):
-        batch = order[start : start + BATCH]
-        predicted = scorer.predict([texts[index] for index in batch])
-        for position, index in enumerate(batch):
+    for start in range(0, len(order), batch):
+        chosen = order[start : start + batch]
+        predicted = scorer.predict([texts[index] for index in chosen])
+        for position, index in enumerate(chosen):
             scores[index] = {label: float(values[position]) for label, values in predicted.items()}
     return scores
 
