@@ -15,6 +15,7 @@ from moderation.scoring.base import scorer_from_dir
 from moderation_tools.model.score import score_lines
 
 from tests.scoring.checkpoints import TRIGGER_WORD
+from tests.support.scorers import ScriptedScorer
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -104,3 +105,17 @@ def test_the_starter_command_writes_the_artifact(tmp_path: Path, capsys: pytest.
         REPO / "layers" / "scoring" / "starter" / "manifest.json"
     ).read_bytes()
     assert "starter:alt-profanity-check==1.9.1, MIT" in capsys.readouterr().out
+
+
+def test_comments_are_scored_in_batches_of_similar_length_and_written_in_input_order() -> None:
+    # GIVEN comments of very different lengths, one with a marker that makes it insulting
+    lines = ["a" * 300, "short", "b" * 40 + " [[insult=0.95]]", "c" * 5000, "mid " * 10]
+    scorer = ScriptedScorer()
+    stdout = io.StringIO()
+    # WHEN they are scored, two per batch
+    score_lines(scorer, io.StringIO("\n".join(lines) + "\n"), stdout, 0.5, 0.9, lookahead=512, batch=2)
+    # THEN each batch holds neighbours in length, and every answer is the right line's, in order
+    assert scorer.calls == [["short", "mid " * 10], ["b" * 40 + " [[insult=0.95]]", "a" * 300], ["c" * 5000]]
+    rows = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert [row["text"] for row in rows] == lines
+    assert [row["status"] for row in rows] == ["published", "published", "rejected", "published", "published"]

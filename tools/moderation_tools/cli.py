@@ -1,5 +1,6 @@
 """The `moderation` command: serve the local stack (and a local AWS for sam local), export a model,
-score comments, evaluate a model, replay the stream batches a deployed stack set aside."""
+score comments, evaluate a model, import an existing blog's comments, replay the stream batches a
+deployed stack set aside."""
 
 from __future__ import annotations
 
@@ -207,6 +208,35 @@ def _insights_backfill(args: argparse.Namespace) -> int:
     return 0
 
 
+DEFAULT_API = "http://127.0.0.1:3000"
+TOKEN_VARIABLES = ("MODERATION_TOKEN", "LOCAL_MODERATOR_TOKEN")
+
+
+def _import(args: argparse.Namespace) -> int:
+    from moderation_tools.importing.disqus import read_disqus
+    from moderation_tools.importing.send import ImportClient, dry_run, send_export
+    from moderation_tools.importing.wordpress import read_wordpress
+
+    if args.source == "disqus":
+        export = read_disqus(args.file, args.post_id_from)
+    else:
+        export = read_wordpress(args.file, args.post_id_from, args.include_pings)
+    if args.dry_run:
+        print("\n".join(dry_run(export)))
+        return 0
+    token = args.token or next((os.environ[name] for name in TOKEN_VARIABLES if os.environ.get(name)), "")
+    if not token:
+        raise ToolError(
+            "no moderator token: pass --token or set MODERATION_TOKEN (`make run` prints the local one)", 2
+        )
+    if not args.api.startswith(("http://", "https://")):
+        raise ToolError(f"--api must be an http(s) URL, not {args.api!r}", 2)
+    client = ImportClient(args.api, token, args.status_policy)
+    summary = send_export(export, client.send, args.concurrency, sys.stderr)
+    print("\n".join(summary.lines()))
+    return 1 if summary.errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="moderation", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -287,6 +317,35 @@ def build_parser() -> argparse.ArgumentParser:
     insights_backfill.add_argument("--review-threshold", type=float, help="in force back then (default 0.5)")
     insights_backfill.add_argument("--reject-threshold", type=float, help="in force back then (default 0.9)")
     insights_backfill.set_defaults(run=_insights_backfill)
+
+    importing = commands.add_parser(
+        "import", help="import an existing blog's comments (Disqus, WordPress) through the bulk route"
+    )
+    importing.add_argument("source", choices=["disqus", "wordpress"], help="the export's kind")
+    importing.add_argument("file", type=Path, help="Disqus's export XML or WordPress's WXR file")
+    importing.add_argument("--api", default=DEFAULT_API, help=f"the stack's API URL (default {DEFAULT_API})")
+    importing.add_argument(
+        "--token", help="a moderator's bearer token (default: $MODERATION_TOKEN, else $LOCAL_MODERATOR_TOKEN)"
+    )
+    importing.add_argument(
+        "--post-id-from",
+        choices=["url", "slug"],
+        default="url",
+        help="url: the last segment of the post's URL path (default); slug: WordPress's post_name, "
+        "Disqus's thread identifier",
+    )
+    importing.add_argument(
+        "--status-policy",
+        choices=["keep", "rescore"],
+        default="keep",
+        help="keep each comment's original status (default), or decide it with today's policy",
+    )
+    importing.add_argument(
+        "--include-pings", action="store_true", help="WordPress: import pingbacks and trackbacks"
+    )
+    importing.add_argument("--concurrency", type=int, default=4, help="batches in flight at once (default 4)")
+    importing.add_argument("--dry-run", action="store_true", help="read the export and report; send nothing")
+    importing.set_defaults(run=_import)
 
     stream = commands.add_parser("stream", help="the table's stream in a deployed stack").add_subparsers(
         dest="stream_command", required=True

@@ -63,3 +63,7 @@ class StorageUnavailable(DomainError):
     ):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ScoringUnavailable(DomainError):
+    """Comments could not be scored, so nothing of them was stored (an import never stores unscored)."""

@@ -51,7 +51,8 @@ def events_from_record(
 ) -> list[Event]:
     """The events one stream record stands for (deserialized images, `INSERT`/`MODIFY`/`REMOVE`).
 
-    - INSERT of a comment: `comment.published`, `comment.held` or `comment.rejected`, by status;
+    - INSERT of a comment: `comment.published`, `comment.held` or `comment.rejected`, by status
+      (none for an imported comment: `moderation import` brings old comments, not new ones);
     - MODIFY that adds the `reported` reason to a comment: `comment.reported`;
     - MODIFY that changes a comment's status and records it in its history: `comment.decided`;
     - anything else (claims, reply counts, erasures that keep the status, other items, TTL
@@ -63,6 +64,9 @@ def events_from_record(
     if new is None:
         return []
     if event_name == "INSERT":
+        # An imported comment is not news: a blog's old comments must not arrive as new ones.
+        if new.imported is not None:
+            return []
         return [_event(_NEW_COMMENT_EVENTS[new.status], new, new.created_at)]
     old = _comment(old_image)
     if event_name != "MODIFY" or old is None:

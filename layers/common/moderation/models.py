@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    IPvAnyAddress,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Status = Literal["published", "pending", "rejected"]
 ReportReason = Literal["spam", "abuse", "off_topic", "other"]
@@ -25,6 +36,16 @@ def _visible(value: str) -> str:
 
     if is_visibly_empty(value):
         raise ValueError("must contain visible text")
+    return value
+
+
+def _comment_body(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("body must not be empty")
+    _visible(value)
+    if len(value) > MAX_BODY_CHARS:
+        raise ValueError(f"body must be at most {MAX_BODY_CHARS} characters")
     return value
 
 
@@ -63,13 +84,7 @@ class NewComment(BaseModel):
     @field_validator("body")
     @classmethod
     def _trimmed_body(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("body must not be empty")
-        _visible(value)
-        if len(value) > MAX_BODY_CHARS:
-            raise ValueError(f"body must be at most {MAX_BODY_CHARS} characters")
-        return value
+        return _comment_body(value)
 
 
 class NudgeDetails(BaseModel):
@@ -173,6 +188,13 @@ class AutomaticDecision(BaseModel):
     reject: float = Field(description="the reject threshold in force")
 
 
+class ImportOrigin(BaseModel):
+    """Where an imported comment came from (`moderation import`): the export and its id there."""
+
+    source: str
+    source_id: str
+
+
 class StoredComment(CommentDetail):
     """Everything kept about a comment; only the store and the service see all of it."""
 
@@ -187,6 +209,7 @@ class StoredComment(CommentDetail):
     reply_count: int = Field(default=0, description="published direct replies")
     first_replies: list[str] = Field(default_factory=list, description="ids of the earliest of them")
     replies_version: int = Field(default=0, description="guards reply_count and first_replies")
+    imported: ImportOrigin | None = Field(default=None, description="set on comments brought in by an import")
 
     def public(self) -> PublicComment:
         return PublicComment.model_validate(self.model_dump(include=set(PublicComment.model_fields)))
@@ -378,3 +401,78 @@ class PostSettingsUpdate(BaseModel):
 
     premoderate: bool | None = Field(default=None, strict=True)
     closed: bool | None = Field(default=None, strict=True)
+
+
+# --- importing an existing blog's comments (issue 14) ------------------------------------------
+
+MAX_IMPORT = 25
+ImportSource = Literal["disqus", "wordpress"]
+# The exports' own ids: Disqus's and WordPress's are numbers; a little more is allowed.
+SourceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,128}$")]
+# How far ahead of this machine's clock an original date may be (the exporter's clock may differ).
+FUTURE_SLACK_SECONDS = 300
+
+
+class ImportedComment(BaseModel):
+    """One comment of an existing blog's export, as `moderation import` sends it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: ImportSource
+    source_id: SourceId = Field(description="the comment's id in the export")
+    post_id: Annotated[str, StringConstraints(pattern=POST_ID_PATTERN)]
+    parent_source_id: SourceId | None = Field(default=None, description="the export's id of its parent")
+    parent_created_at: AwareDatetime | None = Field(
+        default=None,
+        description="the parent's original date (with parent_source_id: its id derives from both)",
+    )
+    author_name: AuthorName
+    author_email: Email | None = Field(default=None, description="stored as its hash, never shown")
+    ip: IPvAnyAddress | None = Field(default=None, description="stored as a keyed hash, never as sent")
+    body: str = Field(description=f"1–{MAX_BODY_CHARS} characters after trimming white space")
+    created_at: AwareDatetime = Field(description="the original date")
+    status: Status = Field(description="the original status, mapped to ours")
+
+    @field_validator("body")
+    @classmethod
+    def _trimmed_body(cls, value: str) -> str:
+        return _comment_body(value)
+
+    @field_validator("created_at")
+    @classmethod
+    def _not_in_the_future(cls, value: datetime) -> datetime:
+        if value.timestamp() > time.time() + FUTURE_SLACK_SECONDS:
+            raise ValueError("created_at is in the future")
+        if value.year < 1990:
+            raise ValueError("created_at is before 1990")
+        return value
+
+    @model_validator(mode="after")
+    def _parent_dated(self) -> ImportedComment:
+        if (self.parent_source_id is None) != (self.parent_created_at is None):
+            raise ValueError("parent_source_id and parent_created_at go together")
+        if self.parent_source_id == self.source_id:
+            raise ValueError("a comment cannot reply to itself")
+        return self
+
+
+class ImportRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    comments: list[ImportedComment] = Field(min_length=1, max_length=MAX_IMPORT)
+    status_policy: Literal["keep", "rescore"] = Field(
+        default="keep",
+        description="keep: each comment keeps its original status; rescore: today's policy decides it",
+    )
+
+
+class ImportItemResult(BaseModel):
+    source_id: str
+    id: str = Field(description="the comment's id here, derived from its source, source id and date")
+    result: Literal["imported", "exists", "error"]
+    status: Status | None = Field(default=None, description="its status here, when imported or already there")
+    error: str | None = Field(default=None, description="the error code, when not imported")
+
+
+class ImportResult(BaseModel):
+    results: list[ImportItemResult] = Field(description="one per comment, in the order given")

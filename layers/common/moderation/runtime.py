@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from moderation.alerts import PendingAlerts
     from moderation.authors import AuthorActions
     from moderation.expiry import ExpiryBookkeeping
+    from moderation.importing import ImportService
     from moderation.insights import InsightsService
     from moderation.posts import PostModeration
     from moderation.privacy import PrivacyService
@@ -90,6 +91,14 @@ def comment_service() -> CommentService:
     from moderation.service import CommentService
 
     return CommentService(store(), scorer(), settings(), secret())
+
+
+@cache
+def import_service() -> ImportService:
+    """The import function's service: it loads the model too, to score what it imports."""
+    from moderation.importing import ImportService
+
+    return ImportService(store(), scorer(), settings(), secret())
 
 
 @cache
@@ -223,4 +232,5 @@ _CONNECTED = (
     post_moderation,
     insights_service,
     shadow_scoring,
+    import_service,
 )

@@ -94,6 +94,10 @@ class LocalStack:
         from moto import mock_aws
 
         _one_aws_call_at_a_time()
+        # moto copies the whole table for each transaction; ours copies what it touches.
+        from moderation_tools.local.transactions import install as install_fast_transactions
+
+        install_fast_transactions()
         self._moto = mock_aws()
         self._moto.start()
         if os.environ.get("SHADOW_MODEL_DIR"):

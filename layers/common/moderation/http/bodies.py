@@ -30,11 +30,13 @@ def is_json_media_type(content_type: str | None) -> bool:
     return media_type.lower() == JSON_MEDIA_TYPE
 
 
-def json_object_body(content_type: str | None, body: str | None, base64_encoded: bool) -> dict[str, Any]:
+def json_object_body(
+    content_type: str | None, body: str | None, base64_encoded: bool, max_bytes: int = MAX_REQUEST_BYTES
+) -> dict[str, Any]:
     """The body as a JSON object, or BodyRefused saying why (415, 413, 400 or 422)."""
     if not is_json_media_type(content_type):
         raise BodyRefused(415, "unsupported_media_type", "Send the request body as application/json.")
-    raw = _raw_bytes(body or "", base64_encoded)
+    raw = _raw_bytes(body or "", base64_encoded, max_bytes)
     try:
         text = raw.decode()
         value = json.loads(text, parse_constant=_refuse_constant)
@@ -56,11 +58,11 @@ def json_object_body(content_type: str | None, body: str | None, base64_encoded:
     return value
 
 
-def _raw_bytes(body: str, base64_encoded: bool) -> bytes:
+def _raw_bytes(body: str, base64_encoded: bool, max_bytes: int) -> bytes:
     # A base64 body is a third larger than the bytes it carries: refuse by size before decoding.
     size = len(body) * 3 // 4 if base64_encoded else len(body.encode(errors="surrogatepass"))
-    if size > MAX_REQUEST_BYTES:
-        message = f"The request body must be at most {MAX_REQUEST_BYTES} bytes."
+    if size > max_bytes:
+        message = f"The request body must be at most {max_bytes} bytes."
         raise BodyRefused(413, "payload_too_large", message)
     if not base64_encoded:
         return body.encode(errors="surrogatepass")

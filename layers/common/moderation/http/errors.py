@@ -15,6 +15,7 @@ from moderation.errors import (
     NotFound,
     ParentNotFound,
     RateLimited,
+    ScoringUnavailable,
     StorageUnavailable,
     VersionConflict,
 )
@@ -42,6 +43,7 @@ _STATUS: dict[type[DomainError], tuple[int, str]] = {
     ParentNotFound: (422, "parent_not_found"),
     RateLimited: (429, "rate_limited"),
     StorageUnavailable: (503, "service_unavailable"),
+    ScoringUnavailable: (503, "scoring_unavailable"),
 }
 
 

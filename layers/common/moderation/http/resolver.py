@@ -17,7 +17,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from moderation.errors import DomainError
-from moderation.http.bodies import BodyRefused, json_object_body
+from moderation.http.bodies import MAX_REQUEST_BYTES, BodyRefused, json_object_body
 from moderation.http.errors import http_error
 
 logger = Logger(child=True)
@@ -97,23 +97,28 @@ def create_resolver(metrics: Metrics | None = None) -> APIGatewayHttpResolver:
     return app
 
 
-def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def resolve(
+    app: APIGatewayHttpResolver,
+    event: dict[str, Any],
+    context: LambdaContext,
+    max_body_bytes: int = MAX_REQUEST_BYTES,
+) -> dict[str, Any]:
     """Refuse a body that is not JSON, too large, or not one JSON object before anything acts on
     it, then route with the body as checked."""
     if event.get("requestContext", {}).get("http", {}).get("method") == "POST":
         try:
-            event = _with_checked_body(event)
+            event = _with_checked_body(event, max_body_bytes)
         except BodyRefused as refused:
             return _raw_error(refused.status_code, refused.code, refused.message, refused.details)
     return app.resolve(event, context)
 
 
-def _with_checked_body(event: dict[str, Any]) -> dict[str, Any]:
+def _with_checked_body(event: dict[str, Any], max_bytes: int) -> dict[str, Any]:
     """The event with its body parsed, checked and written back as plain JSON, which is all
     Powertools will then see (it would otherwise accept forms, unwrap arrays, fail on surrogates)."""
     headers = {str(name).lower(): value for name, value in (event.get("headers") or {}).items()}
     body = json_object_body(
-        headers.get("content-type"), event.get("body"), bool(event.get("isBase64Encoded"))
+        headers.get("content-type"), event.get("body"), bool(event.get("isBase64Encoded")), max_bytes
     )
     headers["content-type"] = content_types.APPLICATION_JSON
     return {**event, "headers": headers, "body": json.dumps(body), "isBase64Encoded": False}

@@ -11,6 +11,7 @@ One table holds comments and the small records that protect them:
 | rate log        | RATE#<client hash>                 | RATE          | guards      |
 | expiry marker   | EXPIRED#<comment id>               | EXPIRED       | decisions   |
 | last alert      | ALERT#PENDING                      | ALERT         | alerts      |
+| waiting replies | IMPORT#REPLIES#<parent id>         | REPLIES       | imports     |
 
 Comments written with an e-mail carry `author_email_hash`, the key of the sparse index
 `ByEmail` (sorted by `id`): one author's comments for privacy requests (module authors_data).
@@ -42,6 +43,7 @@ from moderation.store.comments import Comments
 from moderation.store.counters import STATUSES, Counters
 from moderation.store.decisions import Decisions, StaleComment
 from moderation.store.guards import CreateGuards, Guards, IdempotencyRace, IdempotencyRecord
+from moderation.store.imports import Imports
 from moderation.store.insights import DayTotals, Insights
 from moderation.store.posts import Posts
 from moderation.store.reports import DuplicateReport, Reports
@@ -75,6 +77,7 @@ class DynamoCommentStore(
     AuthorsData,
     AlertMarks,
     Insights,
+    Imports,
 ):
     """Every part of the store over one table."""
 
