@@ -8,7 +8,7 @@ from typing import Any
 
 from moderation import runtime
 from moderation.insights import InsightsService
-from moderation.models import HistoryEntry, StoredComment
+from moderation.models import HistoryEntry, ImportOrigin, StoredComment
 from moderation.policy import Thresholds
 from moderation.store import CreateGuards
 from moderation_tools.ops.insights_backfill import backfill
@@ -62,3 +62,27 @@ def test_older_comments_are_counted_once_with_their_decisions(aws: Any) -> None:
     assert marked.automatic is not None
     assert (marked.automatic.status, marked.automatic.model, marked.version) == ("pending", None, 2)
     assert marked.status == "rejected"
+
+
+def test_imported_comments_are_not_counted_as_this_models_decisions(aws: Any) -> None:
+    # GIVEN a comment imported from Disqus as published: Disqus decided it, not this model
+    store = runtime.store()
+    now = int(datetime.now(UTC).timestamp())
+    guards = CreateGuards(
+        dedupe_hash=None, dedupe_until=0, idempotency_hash=None, idempotency=None, idempotency_expires_at=0
+    )
+    imported = old_comment("01IMPORTED", "published", 0.95).model_copy(
+        update={"imported": ImportOrigin(source="disqus", source_id="3001")}
+    )
+    store.create(imported, guards, now)
+
+    # WHEN the backfill runs
+    report = backfill(aws, Thresholds(review=0.5, reject=0.9))
+
+    # THEN it is left as it is, and insights count nothing for it
+    assert report.counted == 0
+    overall = InsightsService(store).insights(None, POST, None).overall
+    assert sum(overall.histograms.all) == 0
+    stored = store.get("01IMPORTED")
+    assert stored is not None
+    assert stored.automatic is None

@@ -7,6 +7,8 @@ no model (the stored comments don't say which one scored them) — and counts th
 moderators' decisions, in the same transaction per comment. It reads the table with a Scan, the
 one place the project does: run it once, by hand, never from a function. A comment already
 counted is skipped, so running it again counts nothing twice.
+Imported comments (`moderation import`) are left out: neither their status nor any decision on them
+came from this model or these moderators, so counting them would bend what insights compare.
 """
 
 from __future__ import annotations
@@ -37,9 +39,11 @@ class BackfillReport:
 
 
 def uncounted_comments(table: Table) -> Iterator[StoredComment]:
-    """Every comment without an automatic decision: a paged Scan with a filter."""
+    """Every comment submitted here without an automatic decision: a paged Scan with a filter."""
     scan: dict[str, Any] = {
-        "FilterExpression": "sk = :comment AND attribute_not_exists(automatic)",
+        "FilterExpression": (
+            "sk = :comment AND attribute_not_exists(automatic) AND attribute_not_exists(imported)"
+        ),
         "ExpressionAttributeValues": {":comment": "COMMENT"},
     }
     while True:
