@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-WATCHED = ("moderation", "onnxruntime", "tokenizers", "numpy")
+WATCHED = ("moderation", "onnxruntime", "tokenizers", "numpy", "boto3", "s3transfer", "botocore")
 PROGRAM = f"""
 import importlib, json, sys
 module = importlib.import_module(sys.argv[1])
@@ -61,3 +61,19 @@ def test_the_submit_function_loads_its_scorer_at_init() -> None:
     loaded = modules_loaded_at_init("submit_comment", "submit_comment")
 
     assert "moderation.scoring.base" in loaded
+
+
+@pytest.mark.parametrize(
+    ("function_dir", "module"),
+    [
+        ("submit_comment", "submit_comment"),
+        ("list_comments", "list_comments"),
+        ("moderation_api", "moderation_api"),
+    ],
+)
+def test_the_store_starts_on_botocore_alone(function_dir: str, module: str) -> None:
+    """boto3 (and the s3transfer it imports) was the largest cost of the start after the model."""
+    loaded = modules_loaded_at_init(function_dir, module)
+
+    assert "botocore.client" in loaded
+    assert not {name for name in loaded if name.split(".")[0] in ("boto3", "s3transfer")}
