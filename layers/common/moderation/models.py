@@ -15,6 +15,20 @@ POST_ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
 MAX_BODY_CHARS = 5000
 
 
+class BoundaryModel(BaseModel):
+    """The base of every model here: each builds its validator when it is first used, or when a
+    function builds it at init (`build`), so no function pays at import for the models that only
+    the others use."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+def build(*models: type[BaseModel]) -> None:
+    """Build these models' validators now, at init, rather than in the first request using them."""
+    for model in models:
+        model.model_rebuild()
+
+
 # Control characters, and the bidi controls that can make a name read backwards or spoof another.
 _NAME_CONTROLS = re.compile("[\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -45,7 +59,7 @@ Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\
 CommentId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
-class NewComment(BaseModel):
+class NewComment(BoundaryModel):
     """What a reader submits through the blog's frontend."""
 
     model_config = ConfigDict(extra="forbid")
@@ -72,18 +86,18 @@ class NewComment(BaseModel):
         return value
 
 
-class NudgeDetails(BaseModel):
+class NudgeDetails(BoundaryModel):
     labels: list[str] = Field(description="the model's labels that would hold or reject it, worst first")
     message: str = Field(description="for the writer, in plain words")
 
 
-class NudgeAnswer(BaseModel):
+class NudgeAnswer(BoundaryModel):
     """200 to a submission with `"nudge": true` that the model would hold or reject; nothing was stored."""
 
     nudge: NudgeDetails
 
 
-class PublicComment(BaseModel):
+class PublicComment(BoundaryModel):
     """A comment as anyone may see it: no e-mail, no IP, no scores, no reasons."""
 
     id: str
@@ -103,7 +117,7 @@ class ThreadComment(ThreadReply):
     replies: list[ThreadReply] = Field(description="its first published replies, oldest first (at most 3)")
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(BoundaryModel):
     model_config = ConfigDict(populate_by_name=True)
 
     at: datetime
@@ -135,7 +149,7 @@ class CommentDetail(ModeratorComment):
     history: list[HistoryEntry] = Field(default_factory=list)
 
 
-class ReportEntry(BaseModel):
+class ReportEntry(BoundaryModel):
     """One reader's report of a published comment, as moderators see it."""
 
     at: datetime
@@ -143,7 +157,7 @@ class ReportEntry(BaseModel):
     note: str | None = None
 
 
-class AuthorRecord(BaseModel):
+class AuthorRecord(BoundaryModel):
     """What moderators know of one author: their comments per status and the standing they were given."""
 
     author_key: str
@@ -198,37 +212,37 @@ class Moderator:
     name: str
 
 
-class CommentPage(BaseModel):
+class CommentPage(BoundaryModel):
     items: list[PublicComment]
     next_cursor: str | None = None
 
 
-class ThreadPage(BaseModel):
+class ThreadPage(BoundaryModel):
     items: list[ThreadComment] = Field(description="top-level comments, oldest first")
     next_cursor: str | None = None
 
 
-class ReplyPage(BaseModel):
+class ReplyPage(BoundaryModel):
     items: list[ThreadReply]
     next_cursor: str | None = None
 
 
-class PostCount(BaseModel):
+class PostCount(BoundaryModel):
     post_id: str
     published: int
 
 
-class PostCounts(BaseModel):
+class PostCounts(BoundaryModel):
     counts: dict[str, int] = Field(description="published comments per post id")
 
 
-class ErrorInfo(BaseModel):
+class ErrorInfo(BoundaryModel):
     code: str
     message: str
     details: object | None = None
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(BoundaryModel):
     error: ErrorInfo
 
 
@@ -243,12 +257,12 @@ class QueueItem(ModeratorComment):
     author: AuthorRecord | None = Field(default=None, description="the author's record, when known")
 
 
-class ModerationQueuePage(BaseModel):
+class ModerationQueuePage(BoundaryModel):
     items: list[QueueItem]
     next_cursor: str | None = None
 
 
-class DecisionRequest(BaseModel):
+class DecisionRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal["approve", "reject"] = Field(description="approve publishes; reject rejects")
@@ -262,7 +276,7 @@ class DecisionRequest(BaseModel):
     )
 
 
-class ClaimRequest(BaseModel):
+class ClaimRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     # strict: JSON `true` is not a number (pydantic's lax mode would read it as 1)
@@ -270,12 +284,12 @@ class ClaimRequest(BaseModel):
     post_id: Annotated[str, StringConstraints(pattern=POST_ID_PATTERN)] | None = None
 
 
-class ClaimResult(BaseModel):
+class ClaimResult(BoundaryModel):
     items: list[ModeratorComment] = Field(description="pending comments now leased to you, oldest first")
     claimed_until: datetime
 
 
-class StatusCounts(BaseModel):
+class StatusCounts(BoundaryModel):
     post_id: str | None = None
     counts: dict[Status, int]
     total: int
@@ -284,24 +298,24 @@ class StatusCounts(BaseModel):
 # --- privacy requests (issue 14) --------------------------------------------------------------
 
 
-class AuthorExport(BaseModel):
+class AuthorExport(BoundaryModel):
     items: list[CommentDetail] = Field(description="every comment stored under the e-mail, oldest first")
 
 
-class EraseRequest(BaseModel):
+class EraseRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     email: Email
 
 
-class ErasureResult(BaseModel):
+class ErasureResult(BoundaryModel):
     erased: int = Field(description="comments whose author name and words were erased")
 
 
 MAX_BULK = 50
 
 
-class BulkDecisionRequest(BaseModel):
+class BulkDecisionRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     ids: list[CommentId] = Field(min_length=1, max_length=MAX_BULK, description="the comments to decide")
@@ -309,17 +323,17 @@ class BulkDecisionRequest(BaseModel):
     note: Note | None = None
 
 
-class ModeratorIdentity(BaseModel):
+class ModeratorIdentity(BoundaryModel):
     name: str = Field(description="the name the decision history and claims record")
 
 
-class BulkDecisionItem(BaseModel):
+class BulkDecisionItem(BoundaryModel):
     id: str
     status: Status | None = Field(default=None, description="its new status, when decided")
     error: str | None = Field(default=None, description="the error code, when not decided")
 
 
-class BulkDecisionResult(BaseModel):
+class BulkDecisionResult(BoundaryModel):
     results: list[BulkDecisionItem] = Field(description="one per id, in the order given")
 
 
@@ -328,7 +342,7 @@ class BulkDecisionResult(BaseModel):
 MAX_REPORT_NOTE_CHARS = 500
 
 
-class ReportRequest(BaseModel):
+class ReportRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: ReportReason
@@ -337,11 +351,11 @@ class ReportRequest(BaseModel):
     ) = None
 
 
-class ReportReceipt(BaseModel):
+class ReportReceipt(BoundaryModel):
     status: Literal["received"] = "received"
 
 
-class AuthorActionRequest(BaseModel):
+class AuthorActionRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal["ban", "unban", "trust", "untrust"]
@@ -351,13 +365,13 @@ class AuthorActionRequest(BaseModel):
     note: Note | None = None
 
 
-class PostSettings(BaseModel):
+class PostSettings(BoundaryModel):
     post_id: str
     premoderate: bool = Field(default=False, description="every new comment waits for a moderator")
     closed: bool = Field(default=False, description="new comments are refused (403 comments_closed)")
 
 
-class PostSettingsUpdate(BaseModel):
+class PostSettingsUpdate(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     premoderate: bool | None = Field(default=None, strict=True)
