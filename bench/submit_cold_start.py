@@ -6,6 +6,7 @@ Each side is the real handler; only the scorer differs, chosen the way a deploym
 
 from __future__ import annotations
 
+import compileall
 import json
 import logging
 import os
@@ -95,9 +96,17 @@ def cold_start(side_env: dict[str, str], aws_env: dict[str, str], work: Path, ru
     return float(answer["cold_start_s"])
 
 
+def compile_handler_code() -> None:
+    """The layers ship their bytecode (layers/lambda.mk), and the venv's packages have theirs: the
+    handler's own code starts from bytecode too, whatever ran (or didn't) before the bench."""
+    for folder in ("layers/common", "functions/submit_comment", "bench"):
+        compileall.compile_dir(REPO / folder, quiet=1)
+
+
 def measure(sides: dict[str, dict[str, str]], work: Path, runs: int) -> dict[str, Any]:
     """Median cold start per side over `runs` fresh processes, alternating sides so that a slow
     spell of the machine falls on all of them."""
+    compile_handler_code()
     times: dict[str, list[float]] = {side: [] for side in sides}
     with dynamodb_on_loopback() as aws_env:
         for run in range(runs):

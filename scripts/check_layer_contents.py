@@ -1,5 +1,6 @@
 """Fail when a built layer holds anything but run-time code: development modules, build-time
-libraries, a boto3/botocore that doesn't match the one beside it, or a module the runtime provides.
+libraries, a boto3/botocore that doesn't match the one beside it, or a module the runtime provides;
+or when a module ships without the bytecode Lambda's Python would otherwise compile at every start.
 
 Usage: python scripts/check_layer_contents.py .aws-sam/build
 Reads every `*Layer` folder of `sam build`'s output, prints each layer's size and what is wrong.
@@ -22,6 +23,10 @@ DEVELOPMENT_MODULES = (
 )
 # Build-time tools (model export, the starter model's training): never imported at run time.
 BUILD_TIME = ("torch", "transformers", "detoxify", "scikit-learn", "sklearn", "skl2onnx")
+# Lambda's Python, and the flags of a hash-based .pyc that is never checked against its source
+# (PEP 552): a read-only layer can't take the bytecode Python would write, so it must ship it.
+LAMBDA_CACHE_TAG = "cpython-312"
+UNCHECKED_HASH_FLAGS = 0b01
 _DIST_INFO = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+)\.dist-info$")
 
 
@@ -52,7 +57,28 @@ def problems(layer: Path) -> list[str]:
     # two versions apart, shadows the runtime's matched pair with a mismatched one.
     if shipped_sdk and (boto3 is None or botocore is None or boto3 != botocore):
         found.append(f"unmatched AWS SDK: boto3 {boto3 or 'absent'}, botocore {botocore or 'absent'}")
+    missing = uncompiled(site)
+    if missing:
+        found.append(
+            f"modules without {LAMBDA_CACHE_TAG} unchecked-hash bytecode: {len(missing)}, "
+            f"e.g. python/{missing[0].relative_to(site)}"
+        )
     return found
+
+
+def uncompiled(site: Path) -> list[Path]:
+    """The modules whose bytecode for Lambda's Python is absent or checked against the source."""
+    missing = []
+    for source in sorted(site.rglob("*.py")):
+        compiled = source.parent / "__pycache__" / f"{source.stem}.{LAMBDA_CACHE_TAG}.pyc"
+        if not compiled.is_file():
+            missing.append(source)
+            continue
+        with compiled.open("rb") as header:
+            flags = int.from_bytes(header.read(8)[4:8], "little")
+        if flags != UNCHECKED_HASH_FLAGS:
+            missing.append(source)
+    return missing
 
 
 def tree_size(path: Path) -> int:

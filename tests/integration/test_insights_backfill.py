@@ -46,8 +46,8 @@ def test_older_comments_are_counted_once_with_their_decisions(aws: Any) -> None:
     assert insights.insights(None, POST, None).overall.automatic.held == 0
 
     # WHEN the backfill runs, twice
-    first = backfill(aws, Thresholds(review=0.5, reject=0.9))
-    second = backfill(aws, Thresholds(review=0.5, reject=0.9))
+    first = backfill(aws.name, Thresholds(review=0.5, reject=0.9))
+    second = backfill(aws.name, Thresholds(review=0.5, reject=0.9))
 
     # THEN each comment is counted once, as it was decided at submission and by the moderator
     assert (first.counted, second.counted) == (2, 0)
@@ -77,7 +77,7 @@ def test_imported_comments_are_not_counted_as_this_models_decisions(aws: Any) ->
     store.create(imported, guards, now)
 
     # WHEN the backfill runs
-    report = backfill(aws, Thresholds(review=0.5, reject=0.9))
+    report = backfill(aws.name, Thresholds(review=0.5, reject=0.9))
 
     # THEN it is left as it is, and insights count nothing for it
     assert report.counted == 0

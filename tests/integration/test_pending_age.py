@@ -47,7 +47,7 @@ def test_the_age_is_that_of_the_oldest_pending_comment(aws: Any) -> None:
     store_comment(aws, "rejected", timedelta(hours=5))
     store_comment(aws, "published", timedelta(hours=9))
 
-    age = oldest_pending_age_seconds(DynamoCommentStore(aws.name, aws), NOW)
+    age = oldest_pending_age_seconds(DynamoCommentStore(aws.name), NOW)
 
     assert age == 47 * 60
 
@@ -55,15 +55,15 @@ def test_the_age_is_that_of_the_oldest_pending_comment(aws: Any) -> None:
 def test_an_empty_queue_reports_zero_not_nothing(aws: Any) -> None:
     store_comment(aws, "published", timedelta(hours=2))
 
-    assert oldest_pending_age_seconds(DynamoCommentStore(aws.name, aws), NOW) == 0
+    assert oldest_pending_age_seconds(DynamoCommentStore(aws.name), NOW) == 0
 
 
 def test_the_age_costs_one_query_for_one_item_whatever_the_queue(aws: Any) -> None:
     for minutes in range(1, 31):
         store_comment(aws, "pending", timedelta(minutes=minutes))
-    store = DynamoCommentStore(aws.name, aws)
+    store = DynamoCommentStore(aws.name)
     requests: list[dict[str, Any]] = []
-    aws.meta.client.meta.events.register(
+    store._db.client.meta.events.register(
         "provide-client-params.dynamodb.*", lambda params, **_: requests.append(params)
     )
 

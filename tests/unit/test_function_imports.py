@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-WATCHED = ("moderation", "onnxruntime", "tokenizers", "numpy")
+WATCHED = ("moderation", "onnxruntime", "tokenizers", "numpy", "boto3", "s3transfer", "botocore")
 PROGRAM = f"""
 import importlib, json, sys
 module = importlib.import_module(sys.argv[1])
@@ -19,7 +19,8 @@ print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in {W
 """
 
 
-def modules_loaded_at_init(function_dir: str, module: str) -> set[str]:
+def after_init(program: str, function_dir: str, module: str) -> set[str]:
+    """What `program` prints (a JSON list, last) in a fresh process that imported the function."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(
@@ -33,10 +34,14 @@ def modules_loaded_at_init(function_dir: str, module: str) -> set[str]:
         "APP_SECRET": "test-secret",
     }
     result = subprocess.run(
-        [sys.executable, "-c", PROGRAM, module], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", program, module], env=env, capture_output=True, text=True, check=True
     )
     # The last line: the functions log their start-up to standard output before it.
     return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def modules_loaded_at_init(function_dir: str, module: str) -> set[str]:
+    return after_init(PROGRAM, function_dir, module)
 
 
 @pytest.mark.parametrize(
@@ -61,3 +66,38 @@ def test_the_submit_function_loads_its_scorer_at_init() -> None:
     loaded = modules_loaded_at_init("submit_comment", "submit_comment")
 
     assert "moderation.scoring.base" in loaded
+
+
+@pytest.mark.parametrize(
+    ("function_dir", "module"),
+    [
+        ("submit_comment", "submit_comment"),
+        ("list_comments", "list_comments"),
+        ("moderation_api", "moderation_api"),
+    ],
+)
+def test_the_store_starts_on_botocore_alone(function_dir: str, module: str) -> None:
+    """boto3 (and the s3transfer it imports) was the largest cost of the start after the model."""
+    loaded = modules_loaded_at_init(function_dir, module)
+
+    assert "botocore.client" in loaded
+    assert not {name for name in loaded if name.split(".")[0] in ("boto3", "s3transfer")}
+
+
+BUILT_MODELS = """
+import importlib, json, sys
+importlib.import_module(sys.argv[1])
+from pydantic import BaseModel
+from moderation import models
+print(json.dumps(sorted(
+    name for name, model in vars(models).items()
+    if isinstance(model, type) and issubclass(model, BaseModel) and model.__pydantic_complete__
+)))
+"""
+
+
+def test_the_submit_function_builds_at_init_the_validators_a_submission_uses_and_no_others() -> None:
+    built = after_init(BUILT_MODELS, "submit_comment", "submit_comment")
+
+    assert {"NewComment", "StoredComment", "PublicComment", "PostSettings", "AuthorRecord"} <= built
+    assert not built & {"ModerationQueuePage", "DecisionRequest", "BulkDecisionRequest", "ThreadPage"}

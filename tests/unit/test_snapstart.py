@@ -103,7 +103,7 @@ def test_a_restore_rebuilds_the_aws_clients_and_keeps_the_model(initialised_runt
     snapshot_review = runtime.review_service()
     # WHEN the after-restore hooks run
     run_after_restore_hooks()
-    # THEN the store (its boto3 resource and connections) and the services around it are new
+    # THEN the store (its DynamoDB client and connections) and the services around it are new
     assert runtime.store() is not snapshot_store
     assert runtime.comment_service() is not snapshot_service
     assert runtime.review_service() is not snapshot_review

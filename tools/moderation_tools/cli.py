@@ -195,7 +195,6 @@ def _stream_replay(args: argparse.Namespace) -> int:
 
 def _insights_backfill(args: argparse.Namespace) -> int:
     from moderation.policy import effective_thresholds
-    from moderation.store.table import connect
 
     from moderation_tools.ops.insights_backfill import backfill
 
@@ -203,7 +202,7 @@ def _insights_backfill(args: argparse.Namespace) -> int:
         thresholds = effective_thresholds(args.review_threshold, args.reject_threshold, None)
     except ValueError as error:
         raise ToolError(str(error)) from error
-    report = backfill(connect(args.table), thresholds)
+    report = backfill(args.table, thresholds)
     print(report.summary())
     return 0
 

@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from moderation.errors import InvalidQuery
 from moderation.insights_tally import BIN_COUNT, HISTOGRAMS, OUTCOMES, OVERALL
+from moderation.models import BoundaryModel
 from moderation.policy import DEFAULT_THRESHOLDS
 from moderation.store import DayTotals
 
@@ -23,18 +24,18 @@ DEFAULT_PERIOD_DAYS = 30
 DEFAULT_TARGET_MISS_RATE = 0.05
 
 
-class AutomaticCounts(BaseModel):
+class AutomaticCounts(BoundaryModel):
     published: int = 0
     held: int = 0
     rejected: int = 0
 
 
-class ModeratorCounts(BaseModel):
+class ModeratorCounts(BoundaryModel):
     approved: int = 0
     rejected: int = 0
 
 
-class Overturns(BaseModel):
+class Overturns(BoundaryModel):
     rejected_to_published: int = Field(description="the model rejected it, a moderator approved it")
     published_to_rejected: int = Field(description="the model published it, a moderator took it down")
     rejected_to_published_rate: float | None = Field(description="of the model's rejections")
@@ -42,20 +43,20 @@ class Overturns(BaseModel):
     reported: int = Field(default=0, description="times readers' reports sent a published comment back")
 
 
-class Histograms(BaseModel):
+class Histograms(BoundaryModel):
     all: list[int] = Field(description="every scored comment's score")
     approved: list[int] = Field(description="scores of comments whose latest moderator decision is approve")
     rejected: list[int] = Field(description="... is reject")
 
 
-class CurvePoint(BaseModel):
+class CurvePoint(BoundaryModel):
     review_threshold: float
     queue: int = Field(description="comments that would be held or rejected (score >= threshold)")
     missed: int = Field(description="moderator-rejected comments scoring below it (would be published)")
     miss_rate: float | None = Field(description="missed / moderator-rejected; null when none were rejected")
 
 
-class Suggestion(BaseModel):
+class Suggestion(BoundaryModel):
     review_threshold: float
     reject_threshold: float
     queue: int
@@ -63,7 +64,7 @@ class Suggestion(BaseModel):
     met: bool = Field(description="false when no reject threshold meets the target (1.0 is given)")
 
 
-class Figures(BaseModel):
+class Figures(BoundaryModel):
     automatic: AutomaticCounts
     moderators: ModeratorCounts = Field(description="every moderator decision on the period's comments")
     held: ModeratorCounts = Field(description="the latest moderator decision on the comments the model held")
@@ -73,7 +74,7 @@ class Figures(BaseModel):
     suggested: Suggestion | None = Field(description="null until moderators have rejected anything")
 
 
-class Shadow(BaseModel):
+class Shadow(BoundaryModel):
     model: str | None
     scored: int
     agreement_with_live: float | None
@@ -82,12 +83,12 @@ class Shadow(BaseModel):
     overall: Figures
 
 
-class LiveThresholds(BaseModel):
+class LiveThresholds(BoundaryModel):
     review: float
     reject: float
 
 
-class InsightsReport(BaseModel):
+class InsightsReport(BoundaryModel):
     since: date = Field(description="the first UTC day counted (comments submitted from then)")
     until: date = Field(description="the last UTC day counted (today)")
     post_id: str | None

@@ -26,6 +26,20 @@ POST_ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
 MAX_BODY_CHARS = 5000
 
 
+class BoundaryModel(BaseModel):
+    """The base of every model here: each builds its validator when it is first used, or when a
+    function builds it at init (`build`), so no function pays at import for the models that only
+    the others use."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+def build(*models: type[BaseModel]) -> None:
+    """Build these models' validators now, at init, rather than in the first request using them."""
+    for model in models:
+        model.model_rebuild()
+
+
 # Control characters, and the bidi controls that can make a name read backwards or spoof another.
 _NAME_CONTROLS = re.compile("[\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -66,7 +80,7 @@ Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\
 CommentId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
-class NewComment(BaseModel):
+class NewComment(BoundaryModel):
     """What a reader submits through the blog's frontend."""
 
     model_config = ConfigDict(extra="forbid")
@@ -87,18 +101,18 @@ class NewComment(BaseModel):
         return _comment_body(value)
 
 
-class NudgeDetails(BaseModel):
+class NudgeDetails(BoundaryModel):
     labels: list[str] = Field(description="the model's labels that would hold or reject it, worst first")
     message: str = Field(description="for the writer, in plain words")
 
 
-class NudgeAnswer(BaseModel):
+class NudgeAnswer(BoundaryModel):
     """200 to a submission with `"nudge": true` that the model would hold or reject; nothing was stored."""
 
     nudge: NudgeDetails
 
 
-class PublicComment(BaseModel):
+class PublicComment(BoundaryModel):
     """A comment as anyone may see it: no e-mail, no IP, no scores, no reasons."""
 
     id: str
@@ -118,7 +132,7 @@ class ThreadComment(ThreadReply):
     replies: list[ThreadReply] = Field(description="its first published replies, oldest first (at most 3)")
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(BoundaryModel):
     model_config = ConfigDict(populate_by_name=True)
 
     at: datetime
@@ -150,7 +164,7 @@ class CommentDetail(ModeratorComment):
     history: list[HistoryEntry] = Field(default_factory=list)
 
 
-class ReportEntry(BaseModel):
+class ReportEntry(BoundaryModel):
     """One reader's report of a published comment, as moderators see it."""
 
     at: datetime
@@ -158,7 +172,7 @@ class ReportEntry(BaseModel):
     note: str | None = None
 
 
-class AuthorRecord(BaseModel):
+class AuthorRecord(BoundaryModel):
     """What moderators know of one author: their comments per status and the standing they were given."""
 
     author_key: str
@@ -177,7 +191,7 @@ class ModerationDetail(CommentDetail):
     author: AuthorRecord | None = None
 
 
-class AutomaticDecision(BaseModel):
+class AutomaticDecision(BoundaryModel):
     """How the submit path decided a comment: what insights compare moderators' decisions with.
 
     Only comments stored with it are counted in the insights aggregates (those submitted since)."""
@@ -188,7 +202,7 @@ class AutomaticDecision(BaseModel):
     reject: float = Field(description="the reject threshold in force")
 
 
-class ImportOrigin(BaseModel):
+class ImportOrigin(BoundaryModel):
     """Where an imported comment came from (`moderation import`): the export and its id there."""
 
     source: str
@@ -237,37 +251,37 @@ class Moderator:
     name: str
 
 
-class CommentPage(BaseModel):
+class CommentPage(BoundaryModel):
     items: list[PublicComment]
     next_cursor: str | None = None
 
 
-class ThreadPage(BaseModel):
+class ThreadPage(BoundaryModel):
     items: list[ThreadComment] = Field(description="top-level comments, oldest first")
     next_cursor: str | None = None
 
 
-class ReplyPage(BaseModel):
+class ReplyPage(BoundaryModel):
     items: list[ThreadReply]
     next_cursor: str | None = None
 
 
-class PostCount(BaseModel):
+class PostCount(BoundaryModel):
     post_id: str
     published: int
 
 
-class PostCounts(BaseModel):
+class PostCounts(BoundaryModel):
     counts: dict[str, int] = Field(description="published comments per post id")
 
 
-class ErrorInfo(BaseModel):
+class ErrorInfo(BoundaryModel):
     code: str
     message: str
     details: object | None = None
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(BoundaryModel):
     error: ErrorInfo
 
 
@@ -282,12 +296,12 @@ class QueueItem(ModeratorComment):
     author: AuthorRecord | None = Field(default=None, description="the author's record, when known")
 
 
-class ModerationQueuePage(BaseModel):
+class ModerationQueuePage(BoundaryModel):
     items: list[QueueItem]
     next_cursor: str | None = None
 
 
-class DecisionRequest(BaseModel):
+class DecisionRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal["approve", "reject"] = Field(description="approve publishes; reject rejects")
@@ -301,7 +315,7 @@ class DecisionRequest(BaseModel):
     )
 
 
-class ClaimRequest(BaseModel):
+class ClaimRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     # strict: JSON `true` is not a number (pydantic's lax mode would read it as 1)
@@ -309,12 +323,12 @@ class ClaimRequest(BaseModel):
     post_id: Annotated[str, StringConstraints(pattern=POST_ID_PATTERN)] | None = None
 
 
-class ClaimResult(BaseModel):
+class ClaimResult(BoundaryModel):
     items: list[ModeratorComment] = Field(description="pending comments now leased to you, oldest first")
     claimed_until: datetime
 
 
-class StatusCounts(BaseModel):
+class StatusCounts(BoundaryModel):
     post_id: str | None = None
     counts: dict[Status, int]
     total: int
@@ -323,24 +337,24 @@ class StatusCounts(BaseModel):
 # --- privacy requests (issue 14) --------------------------------------------------------------
 
 
-class AuthorExport(BaseModel):
+class AuthorExport(BoundaryModel):
     items: list[CommentDetail] = Field(description="every comment stored under the e-mail, oldest first")
 
 
-class EraseRequest(BaseModel):
+class EraseRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     email: Email
 
 
-class ErasureResult(BaseModel):
+class ErasureResult(BoundaryModel):
     erased: int = Field(description="comments whose author name and words were erased")
 
 
 MAX_BULK = 50
 
 
-class BulkDecisionRequest(BaseModel):
+class BulkDecisionRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     ids: list[CommentId] = Field(min_length=1, max_length=MAX_BULK, description="the comments to decide")
@@ -348,17 +362,17 @@ class BulkDecisionRequest(BaseModel):
     note: Note | None = None
 
 
-class ModeratorIdentity(BaseModel):
+class ModeratorIdentity(BoundaryModel):
     name: str = Field(description="the name the decision history and claims record")
 
 
-class BulkDecisionItem(BaseModel):
+class BulkDecisionItem(BoundaryModel):
     id: str
     status: Status | None = Field(default=None, description="its new status, when decided")
     error: str | None = Field(default=None, description="the error code, when not decided")
 
 
-class BulkDecisionResult(BaseModel):
+class BulkDecisionResult(BoundaryModel):
     results: list[BulkDecisionItem] = Field(description="one per id, in the order given")
 
 
@@ -367,7 +381,7 @@ class BulkDecisionResult(BaseModel):
 MAX_REPORT_NOTE_CHARS = 500
 
 
-class ReportRequest(BaseModel):
+class ReportRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: ReportReason
@@ -376,11 +390,11 @@ class ReportRequest(BaseModel):
     ) = None
 
 
-class ReportReceipt(BaseModel):
+class ReportReceipt(BoundaryModel):
     status: Literal["received"] = "received"
 
 
-class AuthorActionRequest(BaseModel):
+class AuthorActionRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal["ban", "unban", "trust", "untrust"]
@@ -390,13 +404,13 @@ class AuthorActionRequest(BaseModel):
     note: Note | None = None
 
 
-class PostSettings(BaseModel):
+class PostSettings(BoundaryModel):
     post_id: str
     premoderate: bool = Field(default=False, description="every new comment waits for a moderator")
     closed: bool = Field(default=False, description="new comments are refused (403 comments_closed)")
 
 
-class PostSettingsUpdate(BaseModel):
+class PostSettingsUpdate(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     premoderate: bool | None = Field(default=None, strict=True)
@@ -413,7 +427,7 @@ SourceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,128}$")
 FUTURE_SLACK_SECONDS = 300
 
 
-class ImportedComment(BaseModel):
+class ImportedComment(BoundaryModel):
     """One comment of an existing blog's export, as `moderation import` sends it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -456,7 +470,7 @@ class ImportedComment(BaseModel):
         return self
 
 
-class ImportRequest(BaseModel):
+class ImportRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     comments: list[ImportedComment] = Field(min_length=1, max_length=MAX_IMPORT)
@@ -466,7 +480,7 @@ class ImportRequest(BaseModel):
     )
 
 
-class ImportItemResult(BaseModel):
+class ImportItemResult(BoundaryModel):
     source_id: str
     id: str = Field(description="the comment's id here, derived from its source, source id and date")
     result: Literal["imported", "exists", "error"]
@@ -474,5 +488,5 @@ class ImportItemResult(BaseModel):
     error: str | None = Field(default=None, description="the error code, when not imported")
 
 
-class ImportResult(BaseModel):
+class ImportResult(BoundaryModel):
     results: list[ImportItemResult] = Field(description="one per comment, in the order given")

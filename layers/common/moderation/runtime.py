@@ -87,9 +87,19 @@ def scorer() -> Scorer | None:
 
 @cache
 def comment_service() -> CommentService:
-    """The submit function's service: the only one that loads the model."""
+    """The submit function's service: the only one that loads the model. The validators of what
+    a submission reads and writes are built with it, at init, not by the first request."""
+    from moderation import models
     from moderation.service import CommentService
 
+    models.build(
+        models.NewComment,
+        models.PostSettings,
+        models.AuthorRecord,
+        models.StoredComment,
+        models.PublicComment,
+        models.NudgeAnswer,
+    )
     return CommentService(store(), scorer(), settings(), secret())
 
 

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from moderation.models import AutomaticDecision, StoredComment
 from moderation.policy import Thresholds
 from moderation.store import DynamoCommentStore
-from moderation.store.table import comment_from_item
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
+from moderation.store.attribute_values import from_response, to_request
+from moderation.store.table import Table, comment_from_item, connect
 
 
 @dataclass
@@ -47,15 +45,16 @@ def uncounted_comments(table: Table) -> Iterator[StoredComment]:
         "ExpressionAttributeValues": {":comment": "COMMENT"},
     }
     while True:
-        response = table.scan(**scan)
+        response = from_response(table.client.scan(TableName=table.name, **to_request(scan)))
         yield from (comment_from_item(item) for item in response.get("Items", []))
         if "LastEvaluatedKey" not in response:
             return
         scan["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
-def backfill(table: Table, thresholds: Thresholds) -> BackfillReport:
-    store = DynamoCommentStore(table.name, table)
+def backfill(table_name: str, thresholds: Thresholds) -> BackfillReport:
+    table = connect(table_name)
+    store = DynamoCommentStore(table_name)
     report = BackfillReport()
     for comment in uncounted_comments(table):
         status = comment.history[0].from_status if comment.history else comment.status

@@ -34,8 +34,6 @@ on the comment itself; a decision clears it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from moderation.store.alerts import AlertMarks
 from moderation.store.authors import Authors
 from moderation.store.authors_data import AuthorsData
@@ -49,9 +47,6 @@ from moderation.store.posts import Posts
 from moderation.store.reports import DuplicateReport, Reports
 from moderation.store.table import TableAccess, connect
 from moderation.store.threads import Threads
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
 
 __all__ = [
     "STATUSES",
@@ -81,5 +76,5 @@ class DynamoCommentStore(
 ):
     """Every part of the store over one table."""
 
-    def __init__(self, table_name: str, table: Table | None = None):
-        self._db = TableAccess(table or connect(table_name))
+    def __init__(self, table_name: str):
+        self._db = TableAccess(connect(table_name))

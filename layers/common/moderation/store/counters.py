@@ -57,7 +57,7 @@ class Counters(StorePart):
             )
         for item in response.get("Items", []):
             for status in STATUSES:
-                totals[status] += int(item.get(status, 0))  # type: ignore[arg-type]
+                totals[status] += int(item.get(status, 0))
         return totals
 
     def published_counts(self, post_ids: list[str]) -> dict[str, int]:

@@ -114,7 +114,7 @@ class Guards(StorePart):
             item = self._db.table.get_item(
                 Key={"pk": idempotency_pk(post_id, key_hash), "sk": "IDEMPOTENCY"}, ConsistentRead=True
             ).get("Item")
-        if not item or int(item["expires_at"]) < now or "outcome" not in item:  # type: ignore[arg-type]
+        if not item or int(item["expires_at"]) < now or "outcome" not in item:
             return None
         return IdempotencyRecord(
             fingerprint=str(item["fingerprint"]), outcome=json.loads(str(item["outcome"]))
@@ -133,6 +133,6 @@ class Guards(StorePart):
             return RateLog()
         hits = item.get("hits", [])
         return RateLog(
-            hits=tuple(int(hit) for hit in hits),  # type: ignore[union-attr]
-            version=int(item["version"]),  # type: ignore[arg-type]
+            hits=tuple(int(hit) for hit in hits),
+            version=int(item["version"]),
         )

@@ -24,7 +24,7 @@ from moderation.errors import DomainError, ParentNotFound, StorageUnavailable
 from moderation.models import Status, StoredComment
 from moderation.store.counters import counter_updates
 from moderation.store.part import StorePart
-from moderation.store.table import BATCH_GET_LIMIT, comment_item, comment_key, failed_items, storage_errors
+from moderation.store.table import batch_get, comment_item, comment_key, failed_items
 from moderation.store.threads import FIRST_REPLIES
 
 # What the plan reads of parents and waiting items (no reserved words among them).
@@ -110,24 +110,11 @@ class Imports(StorePart):
     def _read(
         self, keys: list[dict[str, str]], projection: str, names: dict[str, str] | None = None
     ) -> list[dict[str, Any]]:
-        """Some attributes of the items that exist among `keys`: BatchGetItem in chunks, asking
-        again for what DynamoDB leaves unprocessed. Whole comments would cost their text."""
-        found: list[dict[str, Any]] = []
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            pending: list[dict[str, str]] = keys[start : start + BATCH_GET_LIMIT]
-            while pending:
-                request: dict[str, Any] = {
-                    "Keys": pending,
-                    "ProjectionExpression": projection,
-                    "ConsistentRead": True,
-                }
-                if names:
-                    request["ExpressionAttributeNames"] = names
-                with storage_errors():
-                    response = self._db.client.batch_get_item(RequestItems={self._db.name: request})
-                found.extend(response.get("Responses", {}).get(self._db.name, []))
-                pending = response.get("UnprocessedKeys", {}).get(self._db.name, {}).get("Keys", [])
-        return found
+        """Some attributes of the items that exist among `keys`: whole comments would cost their text."""
+        read: dict[str, Any] = {"ProjectionExpression": projection, "ConsistentRead": True}
+        if names:
+            read["ExpressionAttributeNames"] = names
+        return batch_get(self._db, keys, read)
 
     def _write(self, transaction: _Transaction, now: int) -> dict[str, ImportOutcome | DomainError] | None:
         """The outcome of each comment of the transaction, or None when it lost a race (retry)."""

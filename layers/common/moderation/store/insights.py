@@ -149,7 +149,7 @@ class Insights(StorePart):
                 for item in response.get("Items", []):
                     for name, value in item.items():
                         if name not in _NOT_COUNTERS:
-                            totals[name] += int(value)  # type: ignore[arg-type]
+                            totals[name] += int(value)
                     items.append(item)
                 if "LastEvaluatedKey" not in response:
                     break

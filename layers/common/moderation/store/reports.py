@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from moderation.errors import NotFound, StorageUnavailable
 from moderation.models import ReportEntry
 from moderation.store.part import StorePart
@@ -60,6 +58,8 @@ class Reports(StorePart):
     def reports(self, comment_id: str) -> list[ReportEntry]:
         """Every report of a comment, oldest first."""
         with storage_errors():
-            response = self._db.table.query(KeyConditionExpression=Key("pk").eq(reports_pk(comment_id)))
+            response = self._db.table.query(
+                KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": reports_pk(comment_id)}
+            )
         entries = [ReportEntry.model_validate(item) for item in response.get("Items", [])]
         return sorted(entries, key=lambda entry: entry.at)

@@ -1,28 +1,52 @@
-"""The table itself: one boto3 resource, transactions, and AWS failures turned into domain errors."""
+"""The table itself: botocore's DynamoDB client, transactions, and AWS failures turned into domain
+errors."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from moderation.errors import StorageUnavailable
 from moderation.models import StoredComment
+from moderation.store.attribute_values import from_attributes, from_response, to_attributes, to_request
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_dynamodb.client import DynamoDBClient
 
 # Fail fast inside a Lambda's time budget; botocore's standard mode retries throttling itself.
 _BOTO_CONFIG = Config(connect_timeout=2, read_timeout=3, retries={"mode": "standard", "max_attempts": 3})
 
 
 def connect(table_name: str) -> Table:
-    return boto3.resource("dynamodb", config=_BOTO_CONFIG).Table(table_name)
+    client = botocore.session.get_session().create_client("dynamodb", config=_BOTO_CONFIG)
+    return Table(cast("DynamoDBClient", client), table_name)
+
+
+class Table:
+    """One table's item calls in plain Python values (as boto3's Table took them), over botocore's
+    low-level client: boto3 and its resource model stay out of the cold start."""
+
+    def __init__(self, client: DynamoDBClient, name: str):
+        self.client = client
+        self.name = name
+
+    def get_item(self, **params: Any) -> dict[str, Any]:
+        return from_response(self.client.get_item(TableName=self.name, **to_request(params)))
+
+    def put_item(self, **params: Any) -> dict[str, Any]:
+        return from_response(self.client.put_item(TableName=self.name, **to_request(params)))
+
+    def update_item(self, **params: Any) -> dict[str, Any]:
+        return from_response(self.client.update_item(TableName=self.name, **to_request(params)))
+
+    def query(self, **params: Any) -> dict[str, Any]:
+        return from_response(self.client.query(TableName=self.name, **to_request(params)))
 
 
 class TableAccess:
@@ -31,15 +55,16 @@ class TableAccess:
     def __init__(self, table: Table):
         self.table = table
         self.name = table.name
-        # The resource's client takes plain Python values; its stubs only describe the low-level shapes.
-        self.client: Any = table.meta.client
+        # The low-level client: transactions and batch reads type their values here.
+        self.client = table.client
 
     def transact(self, items: list[dict[str, Any]]) -> ClientError | None:
         """Run one transaction: None when it is written, its cancellation when a condition or a
         concurrent transaction stopped it; every other failure is StorageUnavailable."""
+        typed = [{action: to_request(params) for action, params in item.items()} for item in items]
         with storage_errors():
             try:
-                self.client.transact_write_items(TransactItems=items)
+                self.client.transact_write_items(TransactItems=cast(Any, typed))
             except ClientError as error:
                 if error.response["Error"]["Code"] != "TransactionCanceledException":
                     raise
@@ -51,17 +76,22 @@ class TableAccess:
 BATCH_GET_LIMIT = 100
 
 
-def batch_get(db: TableAccess, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def batch_get(
+    db: TableAccess, keys: list[dict[str, Any]], read: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """The items that exist among `keys` (BatchGetItem in chunks, asking again for what DynamoDB
-    leaves unprocessed under load)."""
+    leaves unprocessed under load); `read` adds e.g. a ProjectionExpression or ConsistentRead."""
     found: list[dict[str, Any]] = []
     for start in range(0, len(keys), BATCH_GET_LIMIT):
-        pending = keys[start : start + BATCH_GET_LIMIT]
+        # Typed for the wire, as DynamoDB hands back the keys it left unprocessed.
+        pending: list[Any] = [to_attributes(key) for key in keys[start : start + BATCH_GET_LIMIT]]
         while pending:
+            request: Any = {**(read or {}), "Keys": pending}
             with storage_errors():
-                response = db.client.batch_get_item(RequestItems={db.name: {"Keys": pending}})
-            found.extend(response.get("Responses", {}).get(db.name, []))
-            pending = response.get("UnprocessedKeys", {}).get(db.name, {}).get("Keys", [])
+                response = db.client.batch_get_item(RequestItems={db.name: request})
+            found.extend(from_attributes(item) for item in response.get("Responses", {}).get(db.name, []))
+            unprocessed = response.get("UnprocessedKeys", {})
+            pending = list(unprocessed[db.name]["Keys"]) if db.name in unprocessed else []
     return found
 
 
