@@ -22,7 +22,7 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 from ulid import ULID
 
-from moderation.content_rules import WordLists, count_links
+from moderation.content_rules import ContentRules, WordLists
 from moderation.errors import DomainError, ScoringUnavailable
 from moderation.identity import author_key, client_hash
 from moderation.models import (
@@ -126,7 +126,9 @@ class ImportService:
         self._thresholds: Thresholds = effective_thresholds(
             settings.review_threshold, settings.reject_threshold, recommended
         )
-        self._words = WordLists.from_words(settings.banned_words, settings.suspect_words)
+        self._rules = ContentRules(
+            settings.max_links, WordLists.from_words(settings.banned_words, settings.suspect_words)
+        )
 
     def import_comments(self, request: ImportRequest, moderator: Moderator) -> list[ItemOutcome]:
         """One outcome per comment, in the order given: imported, already there, or the error."""
@@ -184,21 +186,8 @@ class ImportService:
 
     def _decide(self, body: str, scores: dict[str, float]) -> tuple[Decision, dict[str, list[str]]]:
         """Today's policy on the comment: its scores, the link rule and the word lists."""
-        hold: list[str] = []
-        reject: list[str] = []
-        matched: dict[str, list[str]] = {}
-        links = count_links(body)
-        if links >= self._settings.max_links:
-            hold.append("too_many_links")
-            matched["too_many_links"] = [f"{links} distinct links"]
-        banned, suspect = self._words.matched_words(body)
-        if banned:
-            reject.append("banned_word")
-            matched["banned_word"] = banned
-        if suspect:
-            hold.append("suspect_word")
-            matched["suspect_word"] = suspect
-        return decide(scores, hold, self._thresholds, reject), matched
+        findings = self._rules.check(body)
+        return decide(scores, findings.hold, self._thresholds, findings.reject), findings.matched
 
     def _stored(
         self,

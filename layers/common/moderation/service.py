@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 
-from moderation.content_rules import WordLists, count_links, normalised_for_comparison
+from moderation.content_rules import ContentRules, WordLists, normalised_for_comparison
 from moderation.errors import CommentsClosed, IdempotencyKeyReused, ParentNotFound, RateLimited
 from moderation.identity import author_key, client_hash
 from moderation.ids import MonotonicIds
@@ -126,7 +126,9 @@ class CommentService:
         self._thresholds = effective_thresholds(
             settings.review_threshold, settings.reject_threshold, recommended
         )
-        self._words = WordLists.from_words(settings.banned_words, settings.suspect_words)
+        self._rules = ContentRules(
+            settings.max_links, WordLists.from_words(settings.banned_words, settings.suspect_words)
+        )
         self._secret = secret
         self._clock = clock
         self._ids = MonotonicIds()
@@ -250,31 +252,17 @@ class CommentService:
         )
 
     def _score(self, body: str) -> tuple[dict[str, float], dict[str, list[str]], Decision]:
-        hold: list[str] = []
-        reject: list[str] = []
+        findings = self._rules.check(body)
         scores: dict[str, float] = {}
         if self._scorer is None:
-            hold.append("scoring_unavailable")
+            findings.hold.insert(0, "scoring_unavailable")
         else:
             try:
                 scores = self._scorer.score(body)
             except ScoringError:
                 logger.exception("scoring failed or overran; holding the comment for review")
-                hold.append("scoring_unavailable")
-        # What each rule matched, for moderators: the comment's author only ever sees the rule.
-        matched: dict[str, list[str]] = {}
-        links = count_links(body)
-        if links >= self._settings.max_links:
-            hold.append("too_many_links")
-            matched["too_many_links"] = [f"{links} distinct links"]
-        banned, suspect = self._words.matched_words(body)
-        if banned:
-            reject.append("banned_word")
-            matched["banned_word"] = banned
-        if suspect:
-            hold.append("suspect_word")
-            matched["suspect_word"] = suspect
-        return scores, matched, decide(scores, hold, self._thresholds, reject)
+                findings.hold.insert(0, "scoring_unavailable")
+        return scores, findings.matched, decide(scores, findings.hold, self._thresholds, findings.reject)
 
     def _new_comment(
         self,

@@ -4,8 +4,16 @@ Each rule reads the comment as a reader sees it, so invisible characters, look-a
 markup and defanged dots don't hide what is there.
 """
 
+from moderation.content_rules.findings import ContentRules, RuleFindings
 from moderation.content_rules.links import count_links
 from moderation.content_rules.text import is_visibly_empty, normalised_for_comparison
 from moderation.content_rules.words import WordLists
 
-__all__ = ["WordLists", "count_links", "is_visibly_empty", "normalised_for_comparison"]
+__all__ = [
+    "ContentRules",
+    "RuleFindings",
+    "WordLists",
+    "count_links",
+    "is_visibly_empty",
+    "normalised_for_comparison",
+]
