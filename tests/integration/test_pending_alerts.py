@@ -63,6 +63,16 @@ def hold(post_comment: Callable[..., HttpResult], body: str = "meh") -> str:
     return comment_id
 
 
+def arrived_ago(comment_id: str, seconds: float) -> None:
+    """Backdate a stored comment, as if it had arrived `seconds` ago."""
+    arrived = datetime.fromtimestamp(time.time() - seconds, UTC).isoformat().replace("+00:00", "Z")
+    runtime.store()._db.table.update_item(
+        Key={"pk": f"COMMENT#{comment_id}", "sk": "COMMENT"},
+        UpdateExpression="SET created_at = :arrived",
+        ExpressionAttributeValues={":arrived": arrived},
+    )
+
+
 def test_no_alert_while_the_queue_is_empty_or_young(
     topic: dict[str, str], post_comment: Callable[..., HttpResult]
 ) -> None:
@@ -122,12 +132,7 @@ def test_the_scheduled_function_alerts_through_its_topic(
 ) -> None:
     # GIVEN a comment held for review that arrived 2 minutes ago, past a 1-minute threshold
     comment_id = hold(post_comment)
-    arrived = datetime.fromtimestamp(time.time() - 2 * MINUTE, UTC).isoformat().replace("+00:00", "Z")
-    runtime.store()._db.table.update_item(
-        Key={"pk": f"COMMENT#{comment_id}", "sk": "COMMENT"},
-        UpdateExpression="SET created_at = :arrived",
-        ExpressionAttributeValues={":arrived": arrived},
-    )
+    arrived_ago(comment_id, 2 * MINUTE)
     monkeypatch.setenv("ALERT_PENDING_MINUTES", "1")
     runtime.reset()
     from pending_alert import handler
@@ -149,12 +154,7 @@ def test_the_local_stack_prints_the_digest_on_its_console(
 ) -> None:
     # GIVEN a comment held for review for 2 minutes, past a 1-minute threshold, and the local check
     comment_id = hold(post_comment)
-    arrived = datetime.fromtimestamp(time.time() - 2 * MINUTE, UTC).isoformat().replace("+00:00", "Z")
-    runtime.store()._db.table.update_item(
-        Key={"pk": f"COMMENT#{comment_id}", "sk": "COMMENT"},
-        UpdateExpression="SET created_at = :arrived",
-        ExpressionAttributeValues={":arrived": arrived},
-    )
+    arrived_ago(comment_id, 2 * MINUTE)
     monkeypatch.setenv("ALERT_PENDING_MINUTES", "1")
     runtime.reset()
     monkeypatch.setattr("moderation_tools.local.alerts.CHECK_EVERY_SECONDS", 0.05)

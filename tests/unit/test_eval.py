@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from moderation.models import NewComment
+from moderation.policy import thresholds_for
 from moderation.service import CommentService
 from moderation.settings import Settings
 from moderation_tools.cli import main
-from moderation_tools.eval.decide import ServiceRules, thresholds_for
+from moderation_tools.eval.decide import ServiceRules
 from moderation_tools.eval.run import ScorerUnavailable, render_table, run_eval
 
 from tests.support.fakes import Clock, InMemoryStore

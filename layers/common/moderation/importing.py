@@ -22,7 +22,7 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 from ulid import ULID
 
-from moderation.content_rules import ContentRules, WordLists
+from moderation.content_rules import ContentRules
 from moderation.errors import DomainError, ScoringUnavailable
 from moderation.identity import author_key, client_hash
 from moderation.models import (
@@ -34,7 +34,7 @@ from moderation.models import (
     Status,
     StoredComment,
 )
-from moderation.policy import Decision, Thresholds, decide, effective_thresholds
+from moderation.policy import Decision, decide, thresholds_for
 from moderation.scoring.base import Scorer
 from moderation.settings import Settings
 from moderation.store.imports import ImportOutcome
@@ -122,13 +122,8 @@ class ImportService:
         self._settings = settings
         self._secret = secret
         self._clock = clock
-        recommended = getattr(scorer, "recommended_thresholds", None)
-        self._thresholds: Thresholds = effective_thresholds(
-            settings.review_threshold, settings.reject_threshold, recommended
-        )
-        self._rules = ContentRules(
-            settings.max_links, WordLists.from_words(settings.banned_words, settings.suspect_words)
-        )
+        self._thresholds = thresholds_for(settings, scorer)
+        self._rules = ContentRules.from_settings(settings)
 
     def import_comments(self, request: ImportRequest, moderator: Moderator) -> list[ItemOutcome]:
         """One outcome per comment, in the order given: imported, already there, or the error."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from moderation.models import Status
+
+if TYPE_CHECKING:
+    from moderation.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,13 @@ def effective_thresholds(
             "REVIEW_THRESHOLD and REJECT_THRESHOLD, or neither"
         )
     return Thresholds(review=float(review), reject=float(reject))
+
+
+def thresholds_for(settings: Settings, scorer: object | None = None) -> Thresholds:
+    """The thresholds new comments are decided with: the environment's, else the model's
+    recommended (a scorer loaded from a manifest carries `recommended_thresholds`)."""
+    recommended = getattr(scorer, "recommended_thresholds", None)
+    return effective_thresholds(settings.review_threshold, settings.reject_threshold, recommended)
 
 
 @dataclass(frozen=True)

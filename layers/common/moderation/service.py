@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 
-from moderation.content_rules import ContentRules, WordLists, normalised_for_comparison
+from moderation.content_rules import ContentRules, normalised_for_comparison
 from moderation.errors import CommentsClosed, IdempotencyKeyReused, ParentNotFound, RateLimited
 from moderation.identity import author_key, client_hash
 from moderation.ids import MonotonicIds
@@ -26,7 +26,7 @@ from moderation.models import (
     Status,
     StoredComment,
 )
-from moderation.policy import Decision, decide, effective_thresholds
+from moderation.policy import Decision, decide, thresholds_for
 from moderation.rate_limit import (
     RATE_CLAIM_ATTEMPTS,
     RateClaim,
@@ -122,13 +122,8 @@ class CommentService:
         self._scorer = DeadlineScorer(scorer, deadline) if scorer is not None else None
         self._settings = settings
         self._model = scorer_name(scorer) if scorer is not None else None
-        recommended = getattr(scorer, "recommended_thresholds", None)
-        self._thresholds = effective_thresholds(
-            settings.review_threshold, settings.reject_threshold, recommended
-        )
-        self._rules = ContentRules(
-            settings.max_links, WordLists.from_words(settings.banned_words, settings.suspect_words)
-        )
+        self._thresholds = thresholds_for(settings, scorer)
+        self._rules = ContentRules.from_settings(settings)
         self._secret = secret
         self._clock = clock
         self._ids = MonotonicIds()

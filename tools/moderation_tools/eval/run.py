@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from moderation.policy import thresholds_for
 from moderation.scoring.base import Scorer, load_scorer
 from moderation.settings import Settings
 
 from moderation_tools.eval.dataset import load_eval_set
-from moderation_tools.eval.decide import ServiceRules, thresholds_for
+from moderation_tools.eval.decide import ServiceRules
 from moderation_tools.eval.figures import Evaluation, Tally, evaluate, outcome_for
 
 

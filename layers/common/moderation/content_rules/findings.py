@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from moderation.content_rules.links import count_links
 from moderation.content_rules.words import WordLists
+
+if TYPE_CHECKING:
+    from moderation.settings import Settings
 
 
 @dataclass
@@ -20,6 +24,10 @@ class RuleFindings:
 class ContentRules:
     max_links: int
     words: WordLists
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ContentRules:
+        return cls(settings.max_links, WordLists.from_words(settings.banned_words, settings.suspect_words))
 
     def check(self, body: str) -> RuleFindings:
         findings = RuleFindings()
