@@ -37,6 +37,8 @@ STARTER = {
     "source": {"kind": "package", "name": "alt-profanity-check", "version": "1.9.1", "licence": "MIT"},
     "thresholds": {"review": 0.5, "reject": 1.0},
     "tokenizer_file": "vocabulary.json",
+    "weights_file": "weights.f64",
+    "format_version": 3,
 }
 
 
@@ -71,7 +73,7 @@ def test_the_starter_manifest_round_trips_with_source_and_thresholds() -> None:
     manifest = ModelManifest.from_json(json.dumps(STARTER))
 
     assert ModelManifest.from_json(manifest.to_json()) == manifest
-    assert (manifest.kind, manifest.format_version, manifest.max_tokens) == ("tfidf", 2, None)
+    assert (manifest.kind, manifest.format_version, manifest.max_tokens) == ("tfidf", 3, None)
     assert manifest.thresholds == RecommendedThresholds(review=0.5, reject=1.0)
     assert manifest.provenance.is_real_model
     assert manifest.provenance.describe() == "starter:alt-profanity-check==1.9.1"
@@ -105,6 +107,8 @@ def test_every_source_has_a_short_name(source: ModelSource, name: str) -> None:
         ({"thresholds": {"review": 0.9, "reject": 0.5}}, "review <= reject"),
         ({"thresholds": {"review": True, "reject": 1.0}}, "review must be float"),
         ({"kind": "bag-of-words"}, "'transformer' or 'tfidf'"),
+        ({"format_version": 2}, "regenerate it with `make starter-model`"),
+        ({"weights_file": "../weights.f64"}, "not a file name"),
     ],
 )
 def test_a_wrong_new_field_is_named_in_the_error(changes: dict[str, Any], message: str) -> None:
@@ -123,7 +127,7 @@ def test_a_wrong_new_field_is_named_in_the_error(changes: dict[str, Any], messag
         ({"labels": ["toxicity", 3]}, r"labels must be list\[str\]"),
         ({"versions": {"onnxruntime": 1.32}}, r"versions must be dict\[str, str\]"),
         ({"quantization": "int4"}, "'int8' or 'none'"),
-        ({"format_version": 3}, "format_version must be 1 or 2"),
+        ({"format_version": 4}, "format_version must be 1 or 2 or 3"),
         ({"onnx_file": "../model.onnx"}, "not a file name"),
         ({"tokenizer_file": "/etc/passwd"}, "not a file name"),
         ({"extra": 1}, r"unknown fields \['extra'\]"),

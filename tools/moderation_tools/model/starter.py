@@ -1,12 +1,12 @@
 """Build time: alt-profanity-check's scikit-learn pipeline in, the starter artifact out.
 
 alt-profanity-check (MIT) is a TF-IDF vectorizer and five sigmoid-calibrated linear SVMs whose
-probabilities are averaged. The artifact splits it where exactness demands: the words are
-counted at run time with Python's `re` and the vectorizer's own settings (skl2onnx's string
-graph tokenises non-ASCII text differently: 171 of 2,342 texts off by more than 1e-4), and
-everything after the counts (given sparse: each word's column and count) — idf, l2 norm, the
-SVMs, their calibration and the average — is an ONNX graph in float64, built here from the
-fitted numbers.
+probabilities are averaged. The artifact keeps what the run time needs to redo that arithmetic in
+plain Python (`moderation.scoring.tfidf_scorer`): the vectorizer's own settings and vocabulary,
+and the fitted numbers — each column's idf and SVM weights as little-endian float64, the
+intercepts and Platt sigmoids in JSON (Python's float repr reads back bit for bit). skl2onnx is
+not used: its string graph tokenises non-ASCII text differently (171 of 2,342 texts off by more
+than 1e-4).
 
 Needs scikit-learn and alt-profanity-check (the `starter` extra); the run time never does.
 """
@@ -19,15 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import onnx
 from moderation.scoring.manifest import MANIFEST_NAME, ModelManifest, ModelSource, RecommendedThresholds
-from moderation.scoring.tfidf_scorer import (
-    COLUMNS_INPUT,
-    COUNTS_INPUT,
-    PROBABILITIES_OUTPUT,
-    VOCABULARY_FILE,
-)
-from onnx import TensorProto, helper, numpy_helper
+from moderation.scoring.tfidf_scorer import VOCABULARY_FILE, WEIGHTS_FILE
 
 PACKAGE = "alt-profanity-check"
 LICENCE_FILE = "LICENSE-alt-profanity-check"
@@ -38,7 +31,6 @@ LABEL = "toxicity"
 # comments score below 0.5; profanity scores 0.99+ whether it insults someone or praises a post,
 # so no score separates abuse to reject from swearing to review, and the starter only holds.
 THRESHOLDS = RecommendedThresholds(review=0.5, reject=1.0)
-OPSET = 17
 
 
 class UnsupportedPipeline(ValueError):
@@ -65,7 +57,7 @@ def convert(
     source: ModelSource,
     thresholds: RecommendedThresholds | None = None,
 ) -> ModelManifest:
-    """Write `model.onnx`, the vocabulary and `manifest.json` (last) for a fitted pipeline."""
+    """Write the weights, the vocabulary and `manifest.json` (last) for a fitted pipeline."""
     _check_vectorizer(vectorizer)
     weights, intercepts, slopes, offsets = _calibrated_svms(classifier)
     out.mkdir(parents=True, exist_ok=True)
@@ -75,11 +67,13 @@ def convert(
         "lowercase": bool(vectorizer.lowercase),
         "token_pattern": vectorizer.token_pattern,
         "stop_words": sorted(vectorizer.get_stop_words() or ()),
+        "svms": {"intercepts": intercepts.tolist(), "slopes": slopes.tolist(), "offsets": offsets.tolist()},
         "terms": terms,
     }
     (out / VOCABULARY_FILE).write_text(json.dumps(analyzer, ensure_ascii=False, indent=0) + "\n", "utf-8")
-    graph = _graph(np.asarray(vectorizer.idf_, dtype=np.float64), weights, intercepts, slopes, offsets)
-    (out / "model.onnx").write_bytes(graph.SerializeToString(deterministic=True))
+    # One row per vocabulary column: its idf, then its weight in each SVM.
+    columns = np.column_stack([np.asarray(vectorizer.idf_, dtype=np.float64), weights])
+    (out / WEIGHTS_FILE).write_bytes(columns.astype("<f8").tobytes(order="C"))
     manifest = ModelManifest(
         kind="tfidf",
         model_type=f"{source.name}-tfidf-svm",
@@ -137,64 +131,3 @@ def _calibrated_svms(classifier: Any) -> tuple[np.ndarray, np.ndarray, np.ndarra
         np.asarray(slopes, dtype=np.float64),
         np.asarray(offsets, dtype=np.float64),
     )
-
-
-def _graph(
-    idf: np.ndarray, weights: np.ndarray, intercepts: np.ndarray, slopes: np.ndarray, offsets: np.ndarray
-) -> onnx.ModelProto:
-    """counts → tf-idf → l2 norm → each SVM's decision → Platt's sigmoid → their mean.
-
-    The same arithmetic as scikit-learn's `transform` and `predict_proba`:
-    p_k = 1 / (1 + exp(a_k · (w_k · x + c_k) + b_k)), probability = mean_k p_k.
-    The input is sparse, as a comment uses few of the 15,442 words: per comment the vocabulary
-    columns of its words and their counts, padded with count 0 (which adds nothing).
-    """
-    initializers = [
-        numpy_helper.from_array(idf, "idf"),
-        numpy_helper.from_array(weights, "svm_weights"),
-        numpy_helper.from_array(intercepts, "svm_intercepts"),
-        numpy_helper.from_array(slopes, "calibration_slopes"),
-        numpy_helper.from_array(offsets, "calibration_offsets"),
-        numpy_helper.from_array(np.array([1], dtype=np.int64), "term_axis"),
-        numpy_helper.from_array(np.array([2], dtype=np.int64), "svm_axis"),
-        numpy_helper.from_array(np.array(0.0), "zero"),
-        numpy_helper.from_array(np.array(1.0), "one"),
-    ]
-    nodes = [
-        helper.make_node("Gather", ["idf", COLUMNS_INPUT], ["term_idf"]),
-        helper.make_node("Mul", [COUNTS_INPUT, "term_idf"], ["tfidf"]),
-        helper.make_node("Mul", ["tfidf", "tfidf"], ["squares"]),
-        helper.make_node("ReduceSum", ["squares", "term_axis"], ["sum_of_squares"], keepdims=1),
-        helper.make_node("Sqrt", ["sum_of_squares"], ["norm"]),
-        # scikit-learn leaves an all-zero row (no known word) as zeros: divide it by one.
-        helper.make_node("Equal", ["norm", "zero"], ["empty"]),
-        helper.make_node("Where", ["empty", "one", "norm"], ["divisor"]),
-        helper.make_node("Div", ["tfidf", "divisor"], ["features"]),
-        helper.make_node("Unsqueeze", ["features", "svm_axis"], ["feature_columns"]),
-        helper.make_node("Gather", ["svm_weights", COLUMNS_INPUT], ["term_weights"], axis=0),
-        helper.make_node("Mul", ["feature_columns", "term_weights"], ["contributions"]),
-        helper.make_node("ReduceSum", ["contributions", "term_axis"], ["raw_decisions"], keepdims=0),
-        helper.make_node("Add", ["raw_decisions", "svm_intercepts"], ["decisions"]),
-        helper.make_node("Mul", ["decisions", "calibration_slopes"], ["scaled"]),
-        helper.make_node("Add", ["scaled", "calibration_offsets"], ["logits"]),
-        helper.make_node("Neg", ["logits"], ["negated"]),
-        helper.make_node("Sigmoid", ["negated"], ["calibrated"]),
-        helper.make_node("ReduceMean", ["calibrated"], [PROBABILITIES_OUTPUT], axes=[1], keepdims=1),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "tfidf_calibrated_svms",
-        [
-            helper.make_tensor_value_info(COLUMNS_INPUT, TensorProto.INT64, ["batch", "terms"]),
-            helper.make_tensor_value_info(COUNTS_INPUT, TensorProto.DOUBLE, ["batch", "terms"]),
-        ],
-        [helper.make_tensor_value_info(PROBABILITIES_OUTPUT, TensorProto.DOUBLE, ["batch", 1])],
-        initializers,
-    )
-    model = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="moderation_tools.starter"
-    )
-    # Pinned, not the installed onnx's default, so regenerating gives the same bytes.
-    model.ir_version = 8
-    onnx.checker.check_model(model, full_check=True)
-    return model

@@ -28,7 +28,7 @@ def fetch_model(uri: str, target: Path) -> Path:
     s3.download_file(bucket, _key(prefix, MANIFEST_NAME), str(partial))
     # Checked before anything else is fetched: its file names must stay inside `target`.
     manifest = ModelManifest.from_json(partial.read_text(encoding="utf-8"))
-    for name in (manifest.onnx_file, manifest.tokenizer_file):
+    for name in manifest.files:
         s3.download_file(bucket, _key(prefix, name), str(target / name))
     # The manifest lands last, so an interrupted download is never mistaken for a complete one.
     partial.rename(target / MANIFEST_NAME)

@@ -1,8 +1,8 @@
 """The artifact's manifest: what the exporters wrote and what the scorers need to read it back.
 
 Two kinds of artifact share it: `transformer` (a Detoxify network: token ids in, logits out,
-read with `tokenizers`) and `tfidf` (the starter: a bag of words counted in Python, the
-arithmetic in ONNX). `source` says where the weights came from, so a log line or a stored
+read with `tokenizers`, run with onnxruntime) and `tfidf` (the starter: a bag of words and linear
+SVMs, scored in plain Python). `source` says where the weights came from, so a log line or a stored
 comment can name the model that scored it.
 
 A checked dataclass rather than a pydantic model: the scoring runtime is onnxruntime and
@@ -106,10 +106,14 @@ class ModelManifest(_Checked):
     source: ModelSource | None = None
     thresholds: RecommendedThresholds | None = None
     versions: dict[str, str] = field(default_factory=dict)
+    # The network (transformer only).
     onnx_file: str = "model.onnx"
-    # The tokenizer (transformer) or the analyzer and vocabulary (tfidf).
+    # The tokenizer (transformer) or the analyzer, vocabulary and SVMs' constants (tfidf).
     tokenizer_file: str = "tokenizer.json"
-    format_version: Literal[1, 2] = 2
+    # Per vocabulary column its idf and SVM weights, little-endian float64 (tfidf only).
+    weights_file: str = "weights.f64"
+    # 3: a tfidf artifact carries weights_file (format 2's starter ran an ONNX graph instead).
+    format_version: Literal[1, 2, 3] = 3
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -119,10 +123,22 @@ class ModelManifest(_Checked):
             self.max_tokens is None or self.max_tokens < 1 or self.pad_token_id is None
         ):
             raise ManifestError("a transformer manifest needs a positive max_tokens and a pad_token_id")
-        for name in (self.onnx_file, self.tokenizer_file):
+        if self.kind == "tfidf" and self.format_version < 3:
+            raise ManifestError(
+                "a tfidf artifact before format 3 keeps its weights in an ONNX graph this version no "
+                "longer reads: regenerate it with `make starter-model`"
+            )
+        for name in self.files:
             # File names, not paths: the artifact is one self-contained directory.
             if name in ("", ".", "..") or Path(name).name != name:
                 raise ManifestError(f"{name!r} is not a file name inside the artifact directory")
+
+    @property
+    def files(self) -> tuple[str, str]:
+        """The artifact's files besides the manifest."""
+        if self.kind == "tfidf":
+            return (self.weights_file, self.tokenizer_file)
+        return (self.onnx_file, self.tokenizer_file)
 
     @property
     def provenance(self) -> ModelSource:
