@@ -127,10 +127,12 @@ def main() -> None:
 
 
 def _submit_cold_starts(artifact: Path, reference: tuple[Path, Path], work: Path) -> dict[str, Any]:
-    from bench.submit_cold_start import measure
+    from bench.submit_cold_start import LIBRARIES_WORKER, WORKER_VARIABLE, measure
 
     sides = {
         "default (starter)": {"MODEL_DIR": str(work / "no-model"), "STARTER_MODEL_DIR": str(STARTER)},
+        # The floor: what the function's libraries take before any code of ours runs.
+        "libraries alone": {WORKER_VARIABLE: LIBRARIES_WORKER},
         "unbiased-small int8": {"MODEL_DIR": str(artifact)},
         "detoxify": {
             "MODERATION_SCORER": "detoxify_scorer:make",
