@@ -19,7 +19,7 @@ print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in {W
 """
 
 
-def after_init(program: str, function_dir: str, module: str) -> set[str]:
+def after_init(program: str, function_dir: str, module: str, **variables: str) -> set[str]:
     """What `program` prints (a JSON list, last) in a fresh process that imported the function."""
     env = {
         **os.environ,
@@ -32,7 +32,7 @@ def after_init(program: str, function_dir: str, module: str) -> set[str]:
         "AWS_SECRET_ACCESS_KEY": "test",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "APP_SECRET": "test-secret",
-    }
+    } | variables
     result = subprocess.run(
         [sys.executable, "-c", program, module], env=env, capture_output=True, text=True, check=True
     )
@@ -66,6 +66,20 @@ def test_the_submit_function_loads_its_scorer_at_init() -> None:
     loaded = modules_loaded_at_init("submit_comment", "submit_comment")
 
     assert "moderation.scoring.base" in loaded
+
+
+def test_the_submit_function_scoring_with_the_starter_loads_no_numpy_or_onnxruntime(tmp_path: Path) -> None:
+    """Importing them (and opening a session) was a sixth of the cold start; the starter needs neither."""
+    loaded = after_init(
+        PROGRAM,
+        "submit_comment",
+        "submit_comment",
+        MODEL_DIR=str(tmp_path / "no-model"),
+        STARTER_MODEL_DIR=str(ROOT / "layers" / "scoring" / "starter"),
+    )
+
+    assert "moderation.scoring.tfidf_scorer" in loaded
+    assert not {name for name in loaded if name.split(".")[0] in ("onnxruntime", "tokenizers", "numpy")}
 
 
 @pytest.mark.parametrize(
