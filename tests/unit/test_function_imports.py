@@ -51,7 +51,7 @@ def modules_loaded_at_init(function_dir: str, module: str) -> set[str]:
         ("moderation_api", "moderation_api"),
         ("moderation_console", "moderation_console"),
         ("count_expired", "count_expired"),
-        ("pending_age", "pending_age"),
+        ("pending_alert", "pending_alert"),
     ],
 )
 def test_functions_that_do_not_score_never_import_the_scorer(function_dir: str, module: str) -> None:

@@ -72,10 +72,15 @@ VARIABLES = {
     "ModerationFunction": {"TABLE_NAME", "APP_SECRET_ARN", "APP_SECRET", "REJECTED_RETENTION_DAYS"},
     "CountExpiredFunction": {"TABLE_NAME"},
     "ShadowScoringFunction": {"TABLE_NAME", "SHADOW_MODEL_DIR"},
-    # Its metric's name and namespace are the alarm's: pinned where it is defined.
-    "PendingAgeFunction": {"TABLE_NAME", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"},
     "ConsoleFunction": {"COGNITO_DOMAIN", "COGNITO_CLIENT_ID"},
-    "PendingAlertFunction": {"TABLE_NAME", "ALERT_PENDING_MINUTES", "ALERT_TOPIC_ARN"},
+    # Its age metric's service and namespace are OldestPendingAlarm's: pinned where it is defined.
+    "PendingAlertFunction": {
+        "TABLE_NAME",
+        "POWERTOOLS_SERVICE_NAME",
+        "POWERTOOLS_METRICS_NAMESPACE",
+        "ALERT_PENDING_MINUTES",
+        "ALERT_TOPIC_ARN",
+    },
     "WebhookFunction": {"WEBHOOK_URLS", "WEBHOOK_FORMAT", "WEBHOOK_SECRET_ARN", "WEBHOOK_DLQ_URL"},
 }
 

@@ -345,8 +345,8 @@ def test_the_oldest_pending_comment_alarms_past_the_configured_minutes() -> None
     alarm = ALARMS["OldestPendingAlarm"]
     stats = {query["Id"]: query for query in alarm["Metrics"]}
     metric = stats["age"]["MetricStat"]["Metric"]
-    publisher = TEMPLATE_DOC.environment("PendingAgeFunction")
-    # The alarm watches exactly what PendingAgeFunction publishes (namespace and service dimension).
+    publisher = TEMPLATE_DOC.environment("PendingAlertFunction")
+    # The alarm watches exactly what PendingAlertFunction publishes (namespace and service dimension).
     assert metric["MetricName"] == "OldestPendingAgeSeconds"
     assert metric["Namespace"] == publisher["POWERTOOLS_METRICS_NAMESPACE"]
     assert metric["Dimensions"] == [{"Name": "service", "Value": publisher["POWERTOOLS_SERVICE_NAME"]}]
@@ -359,12 +359,12 @@ def test_the_oldest_pending_comment_alarms_past_the_configured_minutes() -> None
 
 
 def test_the_pending_age_is_published_often_enough_for_the_alarm_period() -> None:
-    (schedule,) = FUNCTIONS["PendingAgeFunction"]["Properties"]["Events"].values()
-    rate = re.fullmatch(r"rate\((\d+) minutes?\)", schedule["Properties"]["Schedule"])
-    assert rate, schedule["Properties"]["Schedule"]
+    (schedule,) = FUNCTIONS["PendingAlertFunction"]["Properties"]["Events"].values()
+    assert schedule["Type"] == "ScheduleV2"
+    rate = re.fullmatch(r"rate\((\d+) minutes?\)", schedule["Properties"]["ScheduleExpression"])
+    assert rate, schedule["Properties"]["ScheduleExpression"]
     minutes = int(rate.group(1))
     period = ALARMS["OldestPendingAlarm"]["Metrics"][0]["MetricStat"]["Period"]
-    assert schedule["Type"] == "Schedule"
     assert period >= 2 * minutes * 60, "a period must hold two publications, or one late run is an alarm"
 
 
@@ -404,6 +404,24 @@ def test_the_report_function_writes_items_but_reads_no_lists() -> None:
         ("dynamodb:GetItem", "table"),
         ("dynamodb:PutItem", "table"),
         ("dynamodb:UpdateItem", "table"),
+    }
+
+
+def test_the_queue_watch_reads_the_oldest_remembers_its_alert_and_publishes_to_its_topic() -> None:
+    grants = {
+        (action, table_scope(resource) or str(resource))
+        for statement in statements("PendingAlertFunction")
+        for action in as_list(statement["Action"])
+        for resource in as_list(statement["Resource"])
+    }
+    # The oldest pending comment (ByStatus), the pending count (counter shards), the last alerted
+    # comment (one item, read and written), the digest; the age metric is a log line (EMF).
+    assert grants == {
+        ("dynamodb:Query", "index/ByStatus"),
+        ("dynamodb:Query", "table"),
+        ("dynamodb:GetItem", "table"),
+        ("dynamodb:PutItem", "table"),
+        ("sns:Publish", str({"Ref": "ModeratorAlertsTopic"})),
     }
 
 

@@ -1,6 +1,7 @@
 """Moderators alerted once when the review queue stalls: when the oldest pending comment has
 waited longer than ALERT_PENDING_MINUTES, ONE digest is published, and not again for the same
-oldest comment (a new one alerts again once it, in turn, has waited too long)."""
+oldest comment (a new one alerts again once it, in turn, has waited too long). The oldest
+comment is given, not read: the scheduled run reads the queue once for this and its age metric."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ logger = Logger(child=True)
 
 
 class AlertStore(Protocol):
-    def oldest(self, status: Status) -> StoredComment | None: ...
     def last_alerted(self) -> str | None: ...
     def remember_alerted(self, comment_id: str, at: int) -> None: ...
     def counts(self, post_id: str | None = None) -> dict[Status, int]: ...
@@ -59,9 +59,9 @@ class PendingAlerts:
         self._pending_minutes = pending_minutes
         self._clock = clock
 
-    def check(self) -> Alert | None:
-        """Publish one digest if the queue has stalled and this stall wasn't alerted yet."""
-        oldest = self._store.oldest("pending")
+    def check(self, oldest: StoredComment | None) -> Alert | None:
+        """Publish one digest if `oldest` (the oldest pending comment, None for an empty queue)
+        has stalled the queue and this stall wasn't alerted yet."""
         if oldest is None:
             return None
         now = self._clock()
