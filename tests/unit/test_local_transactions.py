@@ -66,6 +66,7 @@ SCENARIO = [
     [set_if("a", "1"), add("count", published=7)],  # stale: cancelled
     [check_absent("b"), put("d")],  # b exists now: cancelled
     [add("fresh", n=3), add("count", pending=1)],
+    [set_if("a", "1+"), add("count", published=1)],  # the same condition, other values: written
 ]
 
 
@@ -107,4 +108,5 @@ def test_the_same_answers_and_the_same_table_as_motos_own(aws: None) -> None:
         got = run(SCENARIO)
     answers, _ = expected
     assert answers[1] == ["ConditionalCheckFailed", "None", "None"]  # the scenario does cancel
+    assert answers[-1] == "written"
     assert got == expected

@@ -11,10 +11,12 @@ stack serializes every moto call (server._one_aws_call_at_a_time), so nothing in
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
 from typing import Any
 
-from moto.dynamodb.comparisons import get_filter_expression
+from moto.dynamodb.comparisons import Func, Op, get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
     MultipleTransactionsException,
@@ -47,15 +49,28 @@ def _condition_error(backend: DynamoDBBackend, op: dict[str, Any], key: dict[str
     if expression is None:
         return (None, None, None)
     current = backend.get_item(op["TableName"], key)
-    condition = get_filter_expression(
-        expression, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
-    )
+    names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+    condition = _condition(expression, names, values)
     if condition.expr(current):
         return (None, None, None)
     item = None
     if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
         item = current.to_json()["Attributes"]
     return ("ConditionalCheckFailed", ConditionalCheckFailed().message, item)
+
+
+def _condition(expression: str, names: dict[str, str] | None, values: dict[str, Any] | None) -> Op | Func:
+    """The parsed condition; the same few conditions recur in every transaction, so each is parsed once."""
+    try:
+        return _parsed(expression, json.dumps(names, sort_keys=True), json.dumps(values, sort_keys=True))
+    except TypeError:  # a binary value: parsed every time, as moto does
+        return get_filter_expression(expression, names, values)
+
+
+@lru_cache(maxsize=1024)
+def _parsed(expression: str, names: str, values: str) -> Op | Func:
+    # A parsed condition only reads the item it is evaluated on: one serves every evaluation.
+    return get_filter_expression(expression, json.loads(names), json.loads(values))
 
 
 # `ADD #a :x, #b :y` (counters): the commonest update by far, applied without moto's expression
