@@ -33,8 +33,8 @@ from moderation.store.threads import FIRST_REPLIES
 
 # What the plan reads of parents and waiting items (no reserved words among them).
 BOOKKEEPING = "pk, sk, post_id, reply_count, first_replies, replies_version, merged"
-# The batch's read adds each stored comment's id and status (`status` is a reserved word).
-BATCH_READ = f"{BOOKKEEPING}, id, #status"
+# The batch's read adds each stored comment's status (`status` is a reserved word).
+BATCH_READ = f"{BOOKKEEPING}, #status"
 # DynamoDB's limit on the items of one transaction.
 TRANSACTION_ITEMS = 100
 # A transaction that lost a race with another import reads again and retries this often.
@@ -71,8 +71,8 @@ class BatchRead:
 
     def statuses(self, comment_ids: list[str]) -> dict[str, Status]:
         """The status of each of these comments that is stored."""
-        items = (self.found.get(_pair(comment_key(comment_id))) for comment_id in comment_ids)
-        return {str(item["id"]): item["status"] for item in items if item is not None}
+        found = {comment_id: self.found.get(_pair(comment_key(comment_id))) for comment_id in comment_ids}
+        return {comment_id: item["status"] for comment_id, item in found.items() if item is not None}
 
     def covers(self, keys: Iterable[tuple[str, str]]) -> bool:
         return self.keys.issuperset(keys)
