@@ -81,7 +81,7 @@ class BatchRead:
 class Imports(StorePart):
     def read_batch(self, comment_ids: list[str], parent_ids: list[str]) -> BatchRead:
         """One consistent read of all a batch's import needs to know: which of its comments are
-        stored (id and status, not their text), and the reply bookkeeping of them and of the
+        stored (their status, not their text), and the reply bookkeeping of them and of the
         parents they reply to."""
         keys = [comment_key(comment_id) for comment_id in comment_ids]
         keys += [waiting_key(comment_id) for comment_id in comment_ids]
