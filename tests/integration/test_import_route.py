@@ -119,6 +119,60 @@ def test_a_thread_imported_in_any_order_ends_up_whole(send: Call, read: Call) ->
     assert nested[0]["created_at"].startswith("2019-03-14T12:00:00")
 
 
+def test_a_batch_is_one_read_and_one_transaction(send: Call, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a thread's batch, counting the store's round trips
+    from moderation.store.table import TableAccess, batch_get
+
+    calls: list[str] = []
+    transact = TableAccess.transact
+
+    def counted_read(*args: Any, **kwargs: Any) -> Any:
+        calls.append("BatchGetItem")
+        return batch_get(*args, **kwargs)
+
+    def counted_write(self: TableAccess, items: list[dict[str, Any]]) -> Any:
+        calls.append("TransactWriteItems")
+        return transact(self, items)
+
+    monkeypatch.setattr("moderation.store.imports.batch_get", counted_read)
+    monkeypatch.setattr(TableAccess, "transact", counted_write)
+    # WHEN it is imported, replies and all
+    assert [result["result"] for result in imported(send, [ROOT_COMMENT, *REPLIES])] == ["imported"] * 4
+    # THEN storage was read once (existence and threads together) and written once
+    assert calls == ["BatchGetItem", "TransactWriteItems"]
+    # AND importing it again is one read
+    calls.clear()
+    assert [result["result"] for result in imported(send, [ROOT_COMMENT, *REPLIES])] == ["exists"] * 4
+    assert calls == ["BatchGetItem"]
+
+
+def test_a_parent_imported_between_a_batchs_read_and_its_write_is_counted_once(
+    send: Call, read: Call, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a reply's batch that reads storage while its parent is absent, and another import
+    # storing the parent right after that read (two batches at once)
+    from moderation.store import DynamoCommentStore
+
+    read_batch = DynamoCommentStore.read_batch
+    raced: list[bool] = []
+
+    def parent_arrives_after_the_read(self: DynamoCommentStore, *ids: list[str]) -> Any:
+        found = read_batch(self, *ids)
+        if not raced:
+            raced.append(True)
+            assert imported(send, [ROOT_COMMENT])[0]["result"] == "imported"
+        return found
+
+    monkeypatch.setattr(DynamoCommentStore, "read_batch", parent_arrives_after_the_read)
+    # WHEN the reply's batch writes on what it read
+    assert imported(send, [REPLIES[0]])[0]["result"] == "imported"
+    # THEN the stale read cost a retry, not a count: the parent counts its one reply
+    [top] = read(f"/posts/{POST}/comments", view="threads").body["items"]
+    assert top["reply_count"] == 1
+    assert [reply["author_name"] for reply in top["replies"]] == ["Bob"]
+    assert counts(POST) == {"published": 2, "pending": 0, "rejected": 0}
+
+
 def top_created(text: str) -> Any:
     from datetime import datetime
 

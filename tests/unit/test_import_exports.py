@@ -4,7 +4,7 @@ what is left out and why; and hostile XML refused with a message, never expanded
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -167,3 +167,27 @@ def test_a_comment_the_route_would_refuse_is_left_out_not_its_whole_batch() -> N
     # THEN the other comment goes, and the summary names why this one doesn't
     assert [item["source_id"] for item in items] == ["1"]
     assert export.skipped == {"refused by the API's checks (body)": 1}
+
+
+def test_comments_go_post_by_post_each_posts_oldest_first() -> None:
+    # GIVEN a blog whose two posts were commented on in turn, one reply among them
+    export = Export()
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    for number in range(6):
+        post = ("b-post", "a-post")[number % 2]
+        parent = "1" if number == 5 else None
+        created = start + timedelta(hours=number)
+        export.add(ExportComment("disqus", str(number), post, "Ada", "Words", created, "published", parent))
+    # WHEN its items are prepared
+    items, _ = request_items(export)
+    # THEN each post's comments go together (a batch updates one post's counters), oldest first,
+    # so the reply follows its parent
+    assert [(item["post_id"], item["source_id"]) for item in items] == [
+        ("a-post", "1"),
+        ("a-post", "3"),
+        ("a-post", "5"),
+        ("b-post", "0"),
+        ("b-post", "2"),
+        ("b-post", "4"),
+    ]
+    assert items[2]["parent_source_id"] == "1"

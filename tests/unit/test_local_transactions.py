@@ -59,6 +59,17 @@ def check_absent(pk: str) -> dict[str, Any]:
     }
 
 
+def unused_name(pk: str) -> dict[str, Any]:
+    operation = set_if(pk, "x")
+    operation["Update"]["ExpressionAttributeNames"] = {"#unused": "v"}
+    return operation
+
+
+def empty_values(operation: dict[str, Any]) -> dict[str, Any]:
+    next(iter(operation.values()))["ExpressionAttributeValues"] = {}
+    return operation
+
+
 SCENARIO = [
     [put("a", "attribute_not_exists(pk)", v="1"), add("count", published=1, pending=2), check_absent("b")],
     [put("a", "attribute_not_exists(pk)", v="again"), add("count", published=5), put("c")],  # cancelled
@@ -66,6 +77,10 @@ SCENARIO = [
     [set_if("a", "1"), add("count", published=7)],  # stale: cancelled
     [check_absent("b"), put("d")],  # b exists now: cancelled
     [add("fresh", n=3), add("count", pending=1)],
+    [set_if("a", "1+"), add("count", published=1)],  # the same condition, other values: written
+    [unused_name("a")],  # refused before anything is checked or written
+    [put("e"), empty_values(put("f", "attribute_not_exists(pk)"))],  # refused
+    [unused_name("a")],  # refused again (a refusal is not remembered as parsed)
 ]
 
 
@@ -86,7 +101,11 @@ def run(scenario: list[list[dict[str, Any]]]) -> tuple[list[Any], list[dict[str,
             client.transact_write_items(TransactItems=items)
             answers.append("written")
         except ClientError as error:
-            answers.append([reason["Code"] for reason in error.response["CancellationReasons"]])
+            reasons = error.response.get("CancellationReasons")
+            if reasons is None:
+                answers.append(error.response["Error"])
+            else:
+                answers.append([reason["Code"] for reason in reasons])
     table = sorted(client.scan(TableName=TABLE)["Items"], key=lambda item: item["pk"]["S"])
     return answers, table
 
@@ -107,4 +126,6 @@ def test_the_same_answers_and_the_same_table_as_motos_own(aws: None) -> None:
         got = run(SCENARIO)
     answers, _ = expected
     assert answers[1] == ["ConditionalCheckFailed", "None", "None"]  # the scenario does cancel
+    assert answers[6] == "written"
+    assert [answer["Code"] for answer in answers[7:]] == ["ValidationException"] * 3
     assert got == expected

@@ -37,7 +37,7 @@ from moderation.models import (
 from moderation.policy import Decision, decide, thresholds_for
 from moderation.scoring.base import Scorer
 from moderation.settings import Settings
-from moderation.store.imports import ImportOutcome
+from moderation.store.imports import BatchRead, ImportOutcome
 
 logger = Logger(child=True)
 
@@ -47,9 +47,9 @@ MAX_BATCH_SCORING_SECONDS = 20.0
 
 
 class ImportStore(Protocol):
-    def imported_statuses(self, comment_ids: list[str]) -> dict[str, Status]: ...
+    def read_batch(self, comment_ids: list[str], parent_ids: list[str]) -> BatchRead: ...
     def import_comments(
-        self, comments: list[StoredComment], now: int
+        self, comments: list[StoredComment], now: int, read: BatchRead | None = None
     ) -> dict[str, ImportOutcome | DomainError]: ...
 
 
@@ -129,7 +129,9 @@ class ImportService:
         """One outcome per comment, in the order given: imported, already there, or the error."""
         items = request.comments
         ids = [imported_id(item.source, item.source_id, item.created_at) for item in items]
-        found = self._store.imported_statuses(ids)
+        # One read before scoring: what is stored already, and the threads' bookkeeping.
+        read = self._store.read_batch(ids, [parent for item in items if (parent := _parent_id(item))])
+        found = read.statuses(ids)
         # Already stored (or earlier in this request): nothing to score or write.
         new = [
             index
@@ -152,7 +154,7 @@ class ImportService:
                     for index, item_scores in zip(new, scores, strict=True)
                 ]
                 statuses.update({comment.id: comment.status for comment in comments})
-                stored = self._store.import_comments(comments, int(now))
+                stored = self._store.import_comments(comments, int(now), read)
         outcomes = []
         for index, (item, comment_id) in enumerate(zip(items, ids, strict=True)):
             outcome = stored.get(comment_id, "exists") if index in new else "exists"
@@ -199,11 +201,7 @@ class ImportService:
             hashlib.sha256(item.author_email.casefold().encode()).hexdigest() if item.author_email else None
         )
         client = client_hash(self._secret, str(item.ip)) if item.ip else None
-        parent_id = (
-            imported_id(item.source, item.parent_source_id, item.parent_created_at)
-            if item.parent_source_id and item.parent_created_at
-            else None
-        )
+        parent_id = _parent_id(item)
         note = f"imported from {item.source} (id {item.source_id}) as {item.status}"
         if status != item.status:
             note += f"; rescored: {status}"
@@ -236,3 +234,9 @@ class ImportService:
                 "imported": ImportOrigin(source=item.source, source_id=item.source_id),
             }
         )
+
+
+def _parent_id(item: ImportedComment) -> str | None:
+    if item.parent_source_id and item.parent_created_at:
+        return imported_id(item.source, item.parent_source_id, item.parent_created_at)
+    return None

@@ -95,9 +95,13 @@ class LocalStack:
 
         _one_aws_call_at_a_time()
         # moto copies the whole table for each transaction; ours copies what it touches.
-        from moderation_tools.local.transactions import install as install_fast_transactions
+        from moderation_tools.local import moto_items, moto_responses, transactions
 
-        install_fast_transactions()
+        transactions.install()
+        # moto's items cost time quadratic in their attributes (size) and projections, and its
+        # generic serializer most of a read's time.
+        moto_items.install()
+        moto_responses.install()
         self._moto = mock_aws()
         self._moto.start()
         if os.environ.get("SHADOW_MODEL_DIR"):

@@ -11,6 +11,10 @@ When the parent is not stored yet, the reply is counted in a waiting item instea
 absent; the parent's own import takes the waiting counts over, on the condition that they are
 unchanged since it read them, and marks the item merged (TTL removes it later). Either order,
 and both at once, end with the same counts: a transaction that loses the race reads again.
+
+One BatchGetItem per batch reads all of it before scoring (`read_batch`): which comments exist,
+their waiting items, and their parents with theirs. The first transaction is planned on that
+read; its conditions make a stale read a lost race (read again), never a wrong count.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from moderation.store.threads import FIRST_REPLIES
 
 # What the plan reads of parents and waiting items (no reserved words among them).
 BOOKKEEPING = "pk, sk, post_id, reply_count, first_replies, replies_version, merged"
+# The batch's read adds each stored comment's status (`status` is a reserved word).
+BATCH_READ = f"{BOOKKEEPING}, #status"
 # DynamoDB's limit on the items of one transaction.
 TRANSACTION_ITEMS = 100
 # A transaction that lost a race with another import reads again and retries this often.
@@ -55,11 +61,43 @@ class _Replies:
         return _Replies(self.count + len(ids), sorted({*self.first, *ids})[:FIRST_REPLIES])
 
 
+@dataclass(frozen=True)
+class BatchRead:
+    """What storage held, at one moment, of a batch's comments, their parents and the waiting items
+    of both: the items found (by key) among the keys read."""
+
+    keys: frozenset[tuple[str, str]]
+    found: dict[tuple[str, str], dict[str, Any]]
+
+    def statuses(self, comment_ids: list[str]) -> dict[str, Status]:
+        """The status of each of these comments that is stored."""
+        found = {comment_id: self.found.get(_pair(comment_key(comment_id))) for comment_id in comment_ids}
+        return {comment_id: item["status"] for comment_id, item in found.items() if item is not None}
+
+    def covers(self, keys: Iterable[tuple[str, str]]) -> bool:
+        return self.keys.issuperset(keys)
+
+
 class Imports(StorePart):
+    def read_batch(self, comment_ids: list[str], parent_ids: list[str]) -> BatchRead:
+        """One consistent read of all a batch's import needs to know: which of its comments are
+        stored (their status, not their text), and the reply bookkeeping of them and of the
+        parents they reply to."""
+        keys = [comment_key(comment_id) for comment_id in comment_ids]
+        keys += [waiting_key(comment_id) for comment_id in comment_ids]
+        keys += [comment_key(parent_id) for parent_id in parent_ids]
+        keys += [waiting_key(parent_id) for parent_id in parent_ids]
+        unique = _unique(keys)
+        items = self._read(unique, BATCH_READ, {"#status": "status"})
+        return BatchRead(
+            frozenset(_pair(key) for key in unique), {(str(i["pk"]), str(i["sk"])): i for i in items}
+        )
+
     def import_comments(
-        self, comments: list[StoredComment], now: int
+        self, comments: list[StoredComment], now: int, read: BatchRead | None = None
     ) -> dict[str, ImportOutcome | DomainError]:
-        """Store imported comments (oldest first) with their counters and threads' bookkeeping.
+        """Store imported comments (oldest first) with their counters and threads' bookkeeping;
+        the first transaction is planned on `read` when it holds all it needs.
 
         Per id: "imported", "exists" (a comment with that id was already stored: nothing of it
         is written) or the domain error that kept it out."""
@@ -67,7 +105,9 @@ class Imports(StorePart):
         remaining = sorted({c.id: c for c in comments}.values(), key=lambda c: c.id)
         attempts = 0
         while remaining and attempts < IMPORT_ATTEMPTS:
-            chunk, refused = self._plan(remaining)
+            chunk, refused = self._plan(remaining, read)
+            # Once a transaction is written or lost, what was read before is stale: read again.
+            read = None
             outcomes.update(refused)
             done = self._write(chunk, now)
             if done is None:
@@ -79,13 +119,20 @@ class Imports(StorePart):
             outcomes[comment.id] = StorageUnavailable("Many imports touched the same thread at once; retry.")
         return outcomes
 
-    def _plan(self, comments: list[StoredComment]) -> tuple[_Transaction, dict[str, DomainError]]:
-        """The first comments that fit one transaction, with what storage holds for them now."""
+    def _plan(
+        self, comments: list[StoredComment], read: BatchRead | None
+    ) -> tuple[_Transaction, dict[str, DomainError]]:
+        """The first comments that fit one transaction, with what storage holds for them: as `read`
+        found it when it covers them, else as read now."""
         published = [c for c in comments if c.parent_id and c.status == "published"]
         keys = [waiting_key(c.id) for c in comments]
         keys += [comment_key(str(c.parent_id)) for c in published]
         keys += [waiting_key(str(c.parent_id)) for c in published]
-        found = {(str(item["pk"]), str(item["sk"])): item for item in self._read(_unique(keys), BOOKKEEPING)}
+        unique = _unique(keys)
+        if read is not None and read.covers(_pair(key) for key in unique):
+            found = {pair: read.found[pair] for pair in map(_pair, unique) if pair in read.found}
+        else:
+            found = {(str(item["pk"]), str(item["sk"])): item for item in self._read(unique, BOOKKEEPING)}
         transaction = _Transaction(self._db.name, found)
         refused: dict[str, DomainError] = {}
         for comment in comments:
@@ -100,12 +147,6 @@ class Imports(StorePart):
                 break
             transaction.add(comment)
         return transaction, refused
-
-    def imported_statuses(self, comment_ids: list[str]) -> dict[str, Status]:
-        """The status of each of these comments that is stored (its id and status only, not its text)."""
-        keys = _unique([comment_key(comment_id) for comment_id in comment_ids])
-        items = self._read(keys, "id, #status", {"#status": "status"})
-        return {str(item["id"]): item["status"] for item in items}
 
     def _read(
         self, keys: list[dict[str, str]], projection: str, names: dict[str, str] | None = None
