@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import boto3
 from moderation_tools.local.template import Template, create_tables
@@ -13,3 +14,17 @@ TEMPLATE = ROOT / "template.yaml"
 
 def create_tables_from_template() -> dict[str, str]:
     return create_tables(Template.load(TEMPLATE), boto3.client("dynamodb"))
+
+
+def create_pk_sk_table(client: Any, name: str) -> None:
+    """A bare on-demand table keyed (pk, sk) as ours is: for comparing the local stack's versions of
+    moto's code with moto's own on the same calls."""
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )

@@ -13,6 +13,8 @@ from moderation_tools.local import moto_items
 from moto import mock_aws
 from moto.dynamodb.models.dynamo_type import Item
 
+from tests.support.aws import create_pk_sk_table
+
 ORIGINAL = (Item.__init__, Item.project)
 TABLE = "t"
 ITEM = {
@@ -38,15 +40,7 @@ PROJECTIONS = [
 
 def scenario() -> list[Any]:
     client: Any = boto3.client("dynamodb", region_name="us-east-1")
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_pk_sk_table(client, TABLE)
     client.put_item(TableName=TABLE, Item=ITEM)
     answers: list[Any] = [client.get_item(TableName=TABLE, Key={"pk": ITEM["pk"], "sk": ITEM["sk"]})["Item"]]
     for projection, names in PROJECTIONS:

@@ -12,6 +12,8 @@ from moderation_tools.local import moto_responses
 from moto import mock_aws
 from moto.core.serialize import BaseJSONSerializer
 
+from tests.support.aws import create_pk_sk_table
+
 ORIGINAL = BaseJSONSerializer._serialize_type_structure
 TABLE = "t"
 KEY = {"pk": {"S": "COMMENT#1"}, "sk": {"S": "COMMENT"}}
@@ -37,15 +39,7 @@ ITEM = {
 def bodies() -> list[bytes]:
     """The raw body of each answer: a read, a batch read with a projection, a query and a scan."""
     client: Any = boto3.client("dynamodb", region_name="us-east-1")
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_pk_sk_table(client, TABLE)
     client.put_item(TableName=TABLE, Item=ITEM)
     answers: list[bytes] = []
     client.meta.events.register(

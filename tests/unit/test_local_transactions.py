@@ -13,6 +13,8 @@ from moderation_tools.local import transactions
 from moto import mock_aws
 from moto.dynamodb.models import DynamoDBBackend
 
+from tests.support.aws import create_pk_sk_table
+
 ORIGINAL = DynamoDBBackend.transact_write_items
 TABLE = "t"
 
@@ -86,15 +88,7 @@ SCENARIO = [
 
 def run(scenario: list[list[dict[str, Any]]]) -> tuple[list[Any], list[dict[str, Any]]]:
     client: Any = boto3.client("dynamodb", region_name="us-east-1")
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_pk_sk_table(client, TABLE)
     answers: list[Any] = []
     for items in scenario:
         try:
