@@ -109,6 +109,7 @@ def test_every_source_has_a_short_name(source: ModelSource, name: str) -> None:
         ({"kind": "bag-of-words"}, "'transformer' or 'tfidf'"),
         ({"format_version": 2}, "regenerate it with `make starter-model`"),
         ({"weights_file": "../weights.f64"}, "not a file name"),
+        ({"weights_file": ""}, "not a file name"),
     ],
 )
 def test_a_wrong_new_field_is_named_in_the_error(changes: dict[str, Any], message: str) -> None:

@@ -81,7 +81,9 @@ def convert(
         source=source,
         thresholds=thresholds,
         versions={source.name: source.version, "scikit-learn": version("scikit-learn")},
+        onnx_file="",
         tokenizer_file=VOCABULARY_FILE,
+        weights_file=WEIGHTS_FILE,
     )
     (out / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
     return manifest

@@ -106,12 +106,12 @@ class ModelManifest(_Checked):
     source: ModelSource | None = None
     thresholds: RecommendedThresholds | None = None
     versions: dict[str, str] = field(default_factory=dict)
-    # The network (transformer only).
+    # The network (transformer only; empty in a tfidf manifest).
     onnx_file: str = "model.onnx"
     # The tokenizer (transformer) or the analyzer, vocabulary and SVMs' constants (tfidf).
     tokenizer_file: str = "tokenizer.json"
     # Per vocabulary column its idf and SVM weights, little-endian float64 (tfidf only).
-    weights_file: str = "weights.f64"
+    weights_file: str = ""
     # 3: a tfidf artifact carries weights_file (format 2's starter ran an ONNX graph instead).
     format_version: Literal[1, 2, 3] = 3
 
