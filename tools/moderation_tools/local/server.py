@@ -94,14 +94,11 @@ class LocalStack:
         from moto import mock_aws
 
         _one_aws_call_at_a_time()
-        # moto copies the whole table for each transaction; ours copies what it touches.
-        from moderation_tools.local import moto_items, moto_responses, transactions
+        # moto copies the whole table for each transaction, its items cost time quadratic in their
+        # attributes, and its generic serializer most of a read's time.
+        from moderation_tools.local import faster_moto
 
-        transactions.install()
-        # moto's items cost time quadratic in their attributes (size) and projections, and its
-        # generic serializer most of a read's time.
-        moto_items.install()
-        moto_responses.install()
+        faster_moto.install()
         self._moto = mock_aws()
         self._moto.start()
         if os.environ.get("SHADOW_MODEL_DIR"):
