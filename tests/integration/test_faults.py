@@ -54,9 +54,8 @@ FAULTS: dict[str, ErrorFactory] = {
 # Every storage call a submission with a key, a rate limit and a parent makes, in order:
 # (the step, the DynamoDB operation, the pk prefix of the item it touches).
 SUBMIT_STEPS = {
-    "idempotency lookup": ("GetItem", "IDEMPOTENCY#"),
-    "rate limit": ("GetItem", "RATE#"),
-    "parent lookup": ("GetItem", "COMMENT#"),
+    # The key's record, the post, the rate log, the author and the parent, in one read.
+    "submission reads": ("BatchGetItem", ""),
     "create transaction": ("TransactWriteItems", ""),
 }
 
@@ -186,19 +185,19 @@ def test_concurrent_requests_with_one_idempotency_key_store_one_comment(
 
     def container() -> CommentService:
         store = DynamoCommentStore(aws.name)
-        lookup = store.get_idempotency
-        first_lookup = threading.Event()
+        read = store.submission_reads
+        first_read = threading.Event()
 
-        def lookup_then_wait(*args: Any) -> Any:
-            # Both find no record before either writes: the race the transaction must settle.
-            # (The loser's second lookup, to replay the winner's answer, does not wait.)
-            record = lookup(*args)
-            if not first_lookup.is_set():
-                first_lookup.set()
+        def read_then_wait(*args: Any, **kwargs: Any) -> Any:
+            # Both find no record for the key before either writes: the race the transaction must
+            # settle. (The loser's lookup to replay the winner's answer is another call.)
+            reads = read(*args, **kwargs)
+            if not first_read.is_set():
+                first_read.set()
                 both_looked.wait()
-            return record
+            return reads
 
-        monkeypatch.setattr(store, "get_idempotency", lookup_then_wait)
+        monkeypatch.setattr(store, "submission_reads", read_then_wait)
         return CommentService(store, runtime.scorer(), runtime.settings(), runtime.secret())
 
     services = [container(), container()]

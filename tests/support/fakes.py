@@ -7,7 +7,7 @@ from typing import Any
 from moderation.errors import DuplicateComment, StorageUnavailable
 from moderation.models import AuthorRecord, PostSettings, PostSettingsUpdate, Status, StoredComment
 from moderation.rate_limit import RateClaim, RateLog, RateRace
-from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
+from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord, SubmissionReads
 
 
 class Clock:
@@ -77,6 +77,24 @@ class InMemoryStore:
 
     def get_rate_log(self, client_hash: str) -> RateLog:
         return self.rate.get(client_hash, RateLog())
+
+    def submission_reads(
+        self,
+        post_id: str,
+        now: int,
+        *,
+        idempotency_hash: str | None = None,
+        client_hash: str | None = None,
+        author_key: str | None = None,
+        parent_id: str | None = None,
+    ) -> SubmissionReads:
+        return SubmissionReads(
+            post=self.post_settings(post_id),
+            idempotency=self.get_idempotency(post_id, idempotency_hash, now) if idempotency_hash else None,
+            rate_log=self.get_rate_log(client_hash) if client_hash else None,
+            author=self.author(author_key) if author_key else None,
+            parent=self.get(parent_id) if parent_id else None,
+        )
 
     def record_rate(self, claim: RateClaim) -> None:
         if self.get_rate_log(claim.client_hash).version != claim.expected_version:

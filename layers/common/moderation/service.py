@@ -39,7 +39,7 @@ from moderation.scoring.base import Scorer, ScoringError, scorer_name
 from moderation.scoring.deadline import DeadlineScorer
 from moderation.settings import Settings
 from moderation.standing import Standing, apply_standing
-from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord
+from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord, SubmissionReads
 
 logger = Logger(child=True)
 
@@ -52,12 +52,19 @@ class CommentStore(Protocol):
     def create(
         self, comment: StoredComment, guards: CreateGuards, now: int, parent: StoredComment | None = None
     ) -> None: ...
-    def get(self, comment_id: str) -> StoredComment | None: ...
+    def submission_reads(
+        self,
+        post_id: str,
+        now: int,
+        *,
+        idempotency_hash: str | None = None,
+        client_hash: str | None = None,
+        author_key: str | None = None,
+        parent_id: str | None = None,
+    ) -> SubmissionReads: ...
     def get_idempotency(self, post_id: str, key_hash: str, now: int) -> IdempotencyRecord | None: ...
     def get_rate_log(self, client_hash: str) -> RateLog: ...
     def record_rate(self, claim: RateClaim) -> None: ...
-    def post_settings(self, post_id: str) -> PostSettings: ...
-    def author(self, author_key: str) -> AuthorRecord: ...
 
 
 @dataclass(frozen=True)
@@ -143,19 +150,26 @@ class CommentService:
         content = request.model_dump(mode="json", exclude={"nudge"})
         fingerprint = _sha256(json.dumps([post_id, content], sort_keys=True))
         key_hash = _sha256(idempotency_key) if idempotency_key else None
-        if key_hash:
-            replay = self._replay(post_id, key_hash, fingerprint, now)
-            if replay:
-                return replay
-        post = self._store.post_settings(post_id)
-        if post.closed:
-            raise CommentsClosed("Comments on this post are closed.", details={"post_id": post_id})
         client = client_hash(self._secret, client_ip) if client_ip else None
-        # Checked before the work (a limited client costs one read), counted only with the comment.
-        rate = self._claim_rate(client, now_ms)
-        parent = self._check_parent(post_id, request.parent_id)
         email_hash = _sha256(request.author_email.casefold()) if request.author_email else None
         author = author_key(self._secret, email_hash, client)
+        # Everything the checks below need, in one round trip.
+        reads = self._store.submission_reads(
+            post_id,
+            now,
+            idempotency_hash=key_hash,
+            client_hash=client if self._rate_limit is not None else None,
+            author_key=author,
+            parent_id=request.parent_id,
+        )
+        if key_hash and reads.idempotency:
+            return self._replay_record(reads.idempotency, fingerprint)
+        post = reads.post
+        if post.closed:
+            raise CommentsClosed("Comments on this post are closed.", details={"post_id": post_id})
+        # Checked before the work, counted only with the comment.
+        rate = self._claim_rate(client, now_ms, reads.rate_log)
+        parent = self._check_parent(post_id, request.parent_id, reads.parent)
 
         scores, matched, decision = self._score(request.body)
         nudge = self._nudge(scores) if request.nudge else None
@@ -164,7 +178,7 @@ class CommentService:
                 # A nudge stores nothing but counts against the rate limit like a post.
                 record_alone(self._store, self._rate_limit, client, now_ms, rate)
             return nudge
-        decision = apply_standing(decision, self._standing(post, author))
+        decision = apply_standing(decision, self._standing(post, reads.author))
         comment = self._new_comment(post_id, request, scores, decision, client, now).model_copy(
             update={"author_key": author, "matched": matched, "author_email_hash": email_hash}
         )
@@ -200,24 +214,31 @@ class CommentService:
 
     def _replay(self, post_id: str, key_hash: str, fingerprint: str, now: int) -> Submission | None:
         record = self._store.get_idempotency(post_id, key_hash, now)
-        if record is None:
-            return None
+        return self._replay_record(record, fingerprint) if record else None
+
+    @staticmethod
+    def _replay_record(record: IdempotencyRecord, fingerprint: str) -> Submission:
         if not hmac.compare_digest(record.fingerprint, fingerprint):
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was already used for a different comment; use a new key."
             )
         return Submission.replay(record.outcome)
 
-    def _claim_rate(self, client_hash: str | None, now_ms: int) -> RateClaim | None:
-        """The rate log to store with the comment, or RateLimited; None when there is no limit."""
+    def _claim_rate(
+        self, client_hash: str | None, now_ms: int, log: RateLog | None = None
+    ) -> RateClaim | None:
+        """The rate log to store with the comment, or RateLimited; None when there is no limit.
+        Without the log read with the submission (after a lost race), it is read again."""
         if self._rate_limit is None or not client_hash:
             return None
-        return self._rate_limit.claim(client_hash, self._store.get_rate_log(client_hash), now_ms)
+        read = log if log is not None else self._store.get_rate_log(client_hash)
+        return self._rate_limit.claim(client_hash, read, now_ms)
 
-    def _check_parent(self, post_id: str, parent_id: str | None) -> StoredComment | None:
+    def _check_parent(
+        self, post_id: str, parent_id: str | None, parent: StoredComment | None
+    ) -> StoredComment | None:
         if parent_id is None:
             return None
-        parent = self._store.get(parent_id)
         # Readers can only reply to what they can see: a published comment on the same post.
         if parent is None or parent.post_id != post_id or parent.status != "published":
             raise ParentNotFound(
@@ -234,10 +255,9 @@ class CommentService:
         )
         return Nudge(over) if over else None
 
-    def _standing(self, post: PostSettings, author: str | None) -> Standing:
+    def _standing(self, post: PostSettings, record: AuthorRecord | None) -> Standing:
         """Pre-moderation and the author's standing: the step after the policy."""
         mode = self._settings.premoderate
-        record = self._store.author(author) if author else None
         return Standing(
             premoderate_all=mode == "all" or post.premoderate,
             # Without a key an author can't be recognised later, so each comment is a first one.

@@ -18,7 +18,8 @@ def author_item_key(author_key: str) -> dict[str, str]:
     return {"pk": f"AUTHOR#{author_key}", "sk": "AUTHOR"}
 
 
-def _record(author_key: str, item: dict[str, Any] | None) -> AuthorRecord:
+def author_record(author_key: str, item: dict[str, Any] | None) -> AuthorRecord:
+    """The record in an author's item; one never seen has no comments and no standing."""
     item = item or {}
     return AuthorRecord(
         author_key=author_key,
@@ -35,7 +36,7 @@ class Authors(StorePart):
         """The author's record; one never seen has no comments and no standing."""
         with storage_errors():
             item = self._db.table.get_item(Key=author_item_key(author_key), ConsistentRead=True).get("Item")
-        return _record(author_key, item)
+        return author_record(author_key, item)
 
     def authors(self, author_keys: list[str]) -> dict[str, AuthorRecord]:
         """The records of many authors (one BatchGetItem per 100); unknown ones have zero counts."""
@@ -44,7 +45,7 @@ class Authors(StorePart):
             str(item["pk"]).removeprefix("AUTHOR#"): item
             for item in batch_get(self._db, [author_item_key(key) for key in unique])
         }
-        return {key: _record(key, found.get(key)) for key in unique}
+        return {key: author_record(key, found.get(key)) for key in unique}
 
     def set_author_standing(
         self, author_key: str, *, banned: bool | None, trusted: bool | None
@@ -59,7 +60,7 @@ class Authors(StorePart):
                 ExpressionAttributeValues={f":{name}": value for name, value in changes.items()},
                 ReturnValues="ALL_NEW",
             )
-        return _record(author_key, response.get("Attributes"))
+        return author_record(author_key, response.get("Attributes"))
 
     def list_author(self, author_key: str, limit: int, start_key: dict[str, Any] | None) -> Page:
         """One page of the author's comments, whatever their status, oldest first."""

@@ -43,6 +43,24 @@ def rate_key(client_hash: str) -> dict[str, str]:
     return {"pk": f"RATE#{client_hash}", "sk": "RATE"}
 
 
+def idempotency_key(post_id: str, key_hash: str) -> dict[str, str]:
+    return {"pk": idempotency_pk(post_id, key_hash), "sk": "IDEMPOTENCY"}
+
+
+def idempotency_from_item(item: dict[str, Any] | None, now: int) -> IdempotencyRecord | None:
+    """The record in a key's item, unless it expired (TTL deletes late) or holds no outcome yet."""
+    if not item or int(item["expires_at"]) < now or "outcome" not in item:
+        return None
+    return IdempotencyRecord(fingerprint=str(item["fingerprint"]), outcome=json.loads(str(item["outcome"])))
+
+
+def rate_log_from_item(item: dict[str, Any] | None) -> RateLog:
+    """The client's accepted posts as stored (an empty log for a new client)."""
+    if not item:
+        return RateLog()
+    return RateLog(hits=tuple(int(hit) for hit in item.get("hits", [])), version=int(item["version"]))
+
+
 def guard_puts(
     db: TableAccess, post_id: str, comment_id: str, guards: CreateGuards, now: int
 ) -> list[dict[str, Any]]:
@@ -111,14 +129,9 @@ def _rate_put(db: TableAccess, claim: RateClaim) -> dict[str, Any]:
 class Guards(StorePart):
     def get_idempotency(self, post_id: str, key_hash: str, now: int) -> IdempotencyRecord | None:
         with storage_errors():
-            item = self._db.table.get_item(
-                Key={"pk": idempotency_pk(post_id, key_hash), "sk": "IDEMPOTENCY"}, ConsistentRead=True
-            ).get("Item")
-        if not item or int(item["expires_at"]) < now or "outcome" not in item:
-            return None
-        return IdempotencyRecord(
-            fingerprint=str(item["fingerprint"]), outcome=json.loads(str(item["outcome"]))
-        )
+            key = idempotency_key(post_id, key_hash)
+            item = self._db.table.get_item(Key=key, ConsistentRead=True).get("Item")
+        return idempotency_from_item(item, now)
 
     def record_rate(self, claim: RateClaim) -> None:
         """Count a post that stores no comment (a nudge): the rate log alone, on the version read."""
@@ -129,10 +142,4 @@ class Guards(StorePart):
         """The client's accepted posts as last stored (an empty log for a new client)."""
         with storage_errors():
             item = self._db.table.get_item(Key=rate_key(client_hash), ConsistentRead=True).get("Item")
-        if not item:
-            return RateLog()
-        hits = item.get("hits", [])
-        return RateLog(
-            hits=tuple(int(hit) for hit in hits),
-            version=int(item["version"]),
-        )
+        return rate_log_from_item(item)

@@ -13,7 +13,8 @@ def post_key(post_id: str) -> dict[str, str]:
     return {"pk": f"POST#{post_id}", "sk": "SETTINGS"}
 
 
-def _settings(post_id: str, item: dict[str, Any] | None) -> PostSettings:
+def post_settings_from_item(post_id: str, item: dict[str, Any] | None) -> PostSettings:
+    """The settings in a post's item; a post nobody configured is open and not pre-moderated."""
     item = item or {}
     return PostSettings(
         post_id=post_id, premoderate=bool(item.get("premoderate")), closed=bool(item.get("closed"))
@@ -25,7 +26,7 @@ class Posts(StorePart):
         """The post's settings; a post nobody configured is open and not pre-moderated."""
         with storage_errors():
             item = self._db.table.get_item(Key=post_key(post_id), ConsistentRead=True).get("Item")
-        return _settings(post_id, item)
+        return post_settings_from_item(post_id, item)
 
     def update_post_settings(self, post_id: str, update: PostSettingsUpdate) -> PostSettings:
         changes = update.model_dump(exclude_none=True)
@@ -39,4 +40,4 @@ class Posts(StorePart):
                 ExpressionAttributeValues={f":{name}": value for name, value in changes.items()},
                 ReturnValues="ALL_NEW",
             )
-        return _settings(post_id, response.get("Attributes"))
+        return post_settings_from_item(post_id, response.get("Attributes"))

@@ -1,0 +1,75 @@
+"""What a new comment's submission reads before it is decided, in one round trip.
+
+The idempotency record, the post's settings, the client's rate log, the author's record and the
+comment replied to were up to five consistent GetItems, one after the other; they are one
+consistent BatchGetItem. Each was read before the comment's transaction either way, and that
+transaction's conditions (the key unused, the rate log at the version read, the parent's reply
+bookkeeping unchanged) hold as before, so reading them at once lets no concurrent request win
+what it couldn't.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from moderation.models import AuthorRecord, PostSettings, StoredComment
+from moderation.rate_limit import RateLog
+from moderation.store.authors import author_item_key, author_record
+from moderation.store.guards import (
+    IdempotencyRecord,
+    idempotency_from_item,
+    idempotency_key,
+    rate_key,
+    rate_log_from_item,
+)
+from moderation.store.part import StorePart
+from moderation.store.posts import post_key, post_settings_from_item
+from moderation.store.table import batch_get, comment_from_item, comment_key
+
+
+@dataclass(frozen=True)
+class SubmissionReads:
+    """What storage held for a submission; None where nothing was asked for (or, for the key's
+    record and the parent, nothing was found)."""
+
+    post: PostSettings
+    idempotency: IdempotencyRecord | None = None
+    rate_log: RateLog | None = None
+    author: AuthorRecord | None = None
+    parent: StoredComment | None = None
+
+
+class Submissions(StorePart):
+    def submission_reads(
+        self,
+        post_id: str,
+        now: int,
+        *,
+        idempotency_hash: str | None = None,
+        client_hash: str | None = None,
+        author_key: str | None = None,
+        parent_id: str | None = None,
+    ) -> SubmissionReads:
+        keys = {"post": post_key(post_id)}
+        if idempotency_hash:
+            keys["idempotency"] = idempotency_key(post_id, idempotency_hash)
+        if client_hash:
+            keys["rate"] = rate_key(client_hash)
+        if author_key:
+            keys["author"] = author_item_key(author_key)
+        if parent_id:
+            keys["parent"] = comment_key(parent_id)
+        items = batch_get(self._db, list(keys.values()), {"ConsistentRead": True})
+        by_key = {(str(item["pk"]), str(item["sk"])): item for item in items}
+        found: dict[str, dict[str, Any] | None] = {
+            name: by_key.get((key["pk"], key["sk"])) for name, key in keys.items()
+        }
+        parent = found.get("parent")
+        return SubmissionReads(
+            post=post_settings_from_item(post_id, found["post"]),
+            idempotency=idempotency_from_item(found.get("idempotency"), now),
+            rate_log=rate_log_from_item(found["rate"]) if client_hash else None,
+            author=author_record(author_key, found["author"]) if author_key else None,
+            parent=comment_from_item(parent) if parent else None,
+        )
