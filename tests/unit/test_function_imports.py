@@ -69,7 +69,7 @@ def test_the_submit_function_loads_its_scorer_at_init() -> None:
 
 
 def test_the_submit_function_scoring_with_the_starter_loads_no_numpy_or_onnxruntime(tmp_path: Path) -> None:
-    """Importing them (and opening a session) was a sixth of the cold start; the starter needs neither."""
+    """Importing them and opening a session took about 0.1 s of the cold start; the starter needs neither."""
     loaded = after_init(
         PROGRAM,
         "submit_comment",

@@ -12,10 +12,12 @@ from botocore.exceptions import ClientError
 from moderation_tools.local import transactions
 from moto import mock_aws
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.responses import DynamoHandler
 
 from tests.support.aws import create_pk_sk_table
 
 ORIGINAL = DynamoDBBackend.transact_write_items
+ORIGINAL_REQUEST_CHECKS = DynamoHandler.transact_write_items
 TABLE = "t"
 
 
@@ -110,6 +112,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, "testing")
     # moto's own first; monkeypatch puts back whatever was there when the test ends.
     monkeypatch.setattr(DynamoDBBackend, "transact_write_items", ORIGINAL)
+    monkeypatch.setattr(DynamoHandler, "transact_write_items", ORIGINAL_REQUEST_CHECKS)
 
 
 def test_the_same_answers_and_the_same_table_as_motos_own(aws: None) -> None:

@@ -59,6 +59,43 @@ def test_what_export_writes_reads_back_equal(tmp_path: Path) -> None:
     )
 
 
+# What a manifest held before format 3: what a deployed stack of that release can read.
+FIELDS_BEFORE_FORMAT_3 = {
+    "model_type",
+    "labels",
+    "kind",
+    "max_tokens",
+    "pad_token_id",
+    "quantization",
+    "checkpoint_sha256",
+    "source",
+    "thresholds",
+    "versions",
+    "onnx_file",
+    "tokenizer_file",
+    "format_version",
+}
+
+
+def test_a_transformer_manifest_is_written_as_the_release_before_wrote_it() -> None:
+    """A model exported now still loads in a stack not yet upgraded (a rollback, a shadow)."""
+    written = json.loads(ModelManifest.from_json(manifest_text(format_version=2)).to_json())
+    exported = json.loads(
+        ModelManifest(model_type="x", labels=["toxicity"], max_tokens=8, pad_token_id=0).to_json()
+    )
+
+    assert set(written) <= FIELDS_BEFORE_FORMAT_3
+    assert (written["format_version"], exported["format_version"]) == (2, 2)
+    assert "weights_file" not in exported
+
+
+def test_a_tfidf_manifest_names_no_network() -> None:
+    written = json.loads(ModelManifest.from_json(json.dumps(STARTER)).to_json())
+
+    assert "onnx_file" not in written
+    assert (written["weights_file"], written["format_version"]) == ("weights.f64", 3)
+
+
 def test_a_manifest_from_before_provenance_reads_as_unverified() -> None:
     manifest = ModelManifest.from_json(manifest_text())
 

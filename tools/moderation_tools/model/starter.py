@@ -81,9 +81,9 @@ def convert(
         source=source,
         thresholds=thresholds,
         versions={source.name: source.version, "scikit-learn": version("scikit-learn")},
-        onnx_file="",
         tokenizer_file=VOCABULARY_FILE,
         weights_file=WEIGHTS_FILE,
+        format_version=3,
     )
     (out / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
     return manifest
@@ -102,6 +102,8 @@ def _check_vectorizer(vectorizer: Any) -> None:
         "use_idf": True,
         "sublinear_tf": False,
         "norm": "l2",
+        # The run time computes in float64: a float32 vectorizer would round differently.
+        "dtype": np.float64,
     }
     params = vectorizer.get_params()
     if type(vectorizer).__name__ != "TfidfVectorizer":

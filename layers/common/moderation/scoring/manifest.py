@@ -106,14 +106,16 @@ class ModelManifest(_Checked):
     source: ModelSource | None = None
     thresholds: RecommendedThresholds | None = None
     versions: dict[str, str] = field(default_factory=dict)
-    # The network (transformer only; empty in a tfidf manifest).
+    # The network (transformer only: not written in a tfidf manifest).
     onnx_file: str = "model.onnx"
     # The tokenizer (transformer) or the analyzer, vocabulary and SVMs' constants (tfidf).
     tokenizer_file: str = "tokenizer.json"
-    # Per vocabulary column its idf and SVM weights, little-endian float64 (tfidf only).
+    # Per vocabulary column its idf and SVM weights, little-endian float64 (tfidf only: not
+    # written in a transformer manifest, which stays readable by versions that predate it).
     weights_file: str = ""
-    # 3: a tfidf artifact carries weights_file (format 2's starter ran an ONNX graph instead).
-    format_version: Literal[1, 2, 3] = 3
+    # 2 for a transformer; 3 for a tfidf artifact, which carries weights_file (format 2's starter
+    # ran an ONNX graph instead).
+    format_version: Literal[1, 2, 3] = 2
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -161,7 +163,9 @@ class ModelManifest(_Checked):
         return manifest
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2) + "\n"
+        other_kinds_file = "onnx_file" if self.kind == "tfidf" else "weights_file"
+        written = {name: value for name, value in asdict(self).items() if name != other_kinds_file}
+        return json.dumps(written, indent=2) + "\n"
 
 
 def read_manifest(model_dir: Path) -> ModelManifest:

@@ -63,8 +63,9 @@ class _Replies:
 
 @dataclass(frozen=True)
 class BatchRead:
-    """What storage held, at one moment, of a batch's comments, their parents and the waiting items
-    of both: the items found (by key) among the keys read."""
+    """What storage held of a batch's comments, their parents and the waiting items of both: the
+    items found (by key) among the keys read. Each item was read consistently, not all at one
+    instant; the transaction's conditions check each one it relies on."""
 
     keys: frozenset[tuple[str, str]]
     found: dict[tuple[str, str], dict[str, Any]]
@@ -80,9 +81,9 @@ class BatchRead:
 
 class Imports(StorePart):
     def read_batch(self, comment_ids: list[str], parent_ids: list[str]) -> BatchRead:
-        """One consistent read of all a batch's import needs to know: which of its comments are
-        stored (their status, not their text), and the reply bookkeeping of them and of the
-        parents they reply to."""
+        """One BatchGetItem (each item read consistently) of all a batch's import needs to know:
+        which of its comments are stored (their status, not their text), and the reply bookkeeping
+        of them and of the parents they reply to."""
         keys = [comment_key(comment_id) for comment_id in comment_ids]
         keys += [waiting_key(comment_id) for comment_id in comment_ids]
         keys += [comment_key(parent_id) for parent_id in parent_ids]
