@@ -25,6 +25,7 @@ from moderation.service import CommentService, Submission
 from moderation.store import DynamoCommentStore
 
 from tests.integration.conftest import HttpResult
+from tests.support.races import reads_all_before_any_write
 from tests.support.submissions import decided
 
 Post = Callable[..., HttpResult]
@@ -177,7 +178,7 @@ def test_a_failing_list_query_answers_503(post_comment: Post, list_comments: Pos
 
 
 def test_concurrent_requests_with_one_idempotency_key_store_one_comment(
-    aws: Any, monkeypatch: pytest.MonkeyPatch, serializable_transactions: None
+    aws: Any, serializable_transactions: None
 ) -> None:
     # GIVEN two Lambda containers (own service, store and client) on one table, and DynamoDB's
     # serializable transactions
@@ -185,19 +186,8 @@ def test_concurrent_requests_with_one_idempotency_key_store_one_comment(
 
     def container() -> CommentService:
         store = DynamoCommentStore(aws.name)
-        read = store.submission_reads
-        first_read = threading.Event()
-
-        def read_then_wait(*args: Any, **kwargs: Any) -> Any:
-            # Both find no record for the key before either writes: the race the transaction must
-            # settle. (The loser's lookup to replay the winner's answer is another call.)
-            reads = read(*args, **kwargs)
-            if not first_read.is_set():
-                first_read.set()
-                both_looked.wait()
-            return reads
-
-        monkeypatch.setattr(store, "submission_reads", read_then_wait)
+        # Both find no record for the key before either writes: the race the transaction settles.
+        reads_all_before_any_write(store, both_looked)
         return CommentService(store, runtime.scorer(), runtime.settings(), runtime.secret())
 
     services = [container(), container()]

@@ -16,6 +16,7 @@ from moderation.service import CommentService
 from moderation.store import DynamoCommentStore
 
 from tests.integration.conftest import HttpResult
+from tests.support.races import reads_all_before_any_write
 from tests.support.submissions import decided
 
 Post = Callable[..., HttpResult]
@@ -44,19 +45,7 @@ def test_concurrent_posts_from_one_client_never_exceed_the_limit(
 
     def container() -> CommentService:
         store = DynamoCommentStore(limit_of_five.name)
-        read = store.submission_reads
-        first_read = threading.Event()
-
-        def read_then_wait(*args: Any, **kwargs: Any) -> Any:
-            # The rate log comes with the submission's reads; a re-claim after a lost race reads
-            # it again on its own and doesn't wait.
-            reads = read(*args, **kwargs)
-            if not first_read.is_set():
-                first_read.set()
-                all_read.wait()
-            return reads
-
-        store.submission_reads = read_then_wait  # type: ignore[method-assign]
+        reads_all_before_any_write(store, all_read)
         return CommentService(store, runtime.scorer(), runtime.settings(), runtime.secret())
 
     services = [container() for _ in range(containers)]

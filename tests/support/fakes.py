@@ -7,7 +7,7 @@ from typing import Any
 from moderation.errors import DuplicateComment, StorageUnavailable
 from moderation.models import AuthorRecord, PostSettings, PostSettingsUpdate, Status, StoredComment
 from moderation.rate_limit import RateClaim, RateLog, RateRace
-from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord, SubmissionReads
+from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord, SubmissionKeys, SubmissionReads
 
 
 class Clock:
@@ -78,22 +78,14 @@ class InMemoryStore:
     def get_rate_log(self, client_hash: str) -> RateLog:
         return self.rate.get(client_hash, RateLog())
 
-    def submission_reads(
-        self,
-        post_id: str,
-        now: int,
-        *,
-        idempotency_hash: str | None = None,
-        client_hash: str | None = None,
-        author_key: str | None = None,
-        parent_id: str | None = None,
-    ) -> SubmissionReads:
+    def submission_reads(self, wanted: SubmissionKeys, now: int) -> SubmissionReads:
+        key = wanted.idempotency_hash
         return SubmissionReads(
-            post=self.post_settings(post_id),
-            idempotency=self.get_idempotency(post_id, idempotency_hash, now) if idempotency_hash else None,
-            rate_log=self.get_rate_log(client_hash) if client_hash else None,
-            author=self.author(author_key) if author_key else None,
-            parent=self.get(parent_id) if parent_id else None,
+            post=self.post_settings(wanted.post_id),
+            idempotency=self.get_idempotency(wanted.post_id, key, now) if key else None,
+            rate_log=self.get_rate_log(wanted.client_hash) if wanted.client_hash else None,
+            author=self.author(wanted.author_key) if wanted.author_key else None,
+            parent=self.get(wanted.parent_id) if wanted.parent_id else None,
         )
 
     def record_rate(self, claim: RateClaim) -> None:

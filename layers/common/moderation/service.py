@@ -39,7 +39,13 @@ from moderation.scoring.base import Scorer, ScoringError, scorer_name
 from moderation.scoring.deadline import DeadlineScorer
 from moderation.settings import Settings
 from moderation.standing import Standing, apply_standing
-from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord, SubmissionReads
+from moderation.store import (
+    CreateGuards,
+    IdempotencyRace,
+    IdempotencyRecord,
+    SubmissionKeys,
+    SubmissionReads,
+)
 
 logger = Logger(child=True)
 
@@ -52,16 +58,7 @@ class CommentStore(Protocol):
     def create(
         self, comment: StoredComment, guards: CreateGuards, now: int, parent: StoredComment | None = None
     ) -> None: ...
-    def submission_reads(
-        self,
-        post_id: str,
-        now: int,
-        *,
-        idempotency_hash: str | None = None,
-        client_hash: str | None = None,
-        author_key: str | None = None,
-        parent_id: str | None = None,
-    ) -> SubmissionReads: ...
+    def submission_reads(self, wanted: SubmissionKeys, now: int) -> SubmissionReads: ...
     def get_idempotency(self, post_id: str, key_hash: str, now: int) -> IdempotencyRecord | None: ...
     def get_rate_log(self, client_hash: str) -> RateLog: ...
     def record_rate(self, claim: RateClaim) -> None: ...
@@ -154,14 +151,14 @@ class CommentService:
         email_hash = _sha256(request.author_email.casefold()) if request.author_email else None
         author = author_key(self._secret, email_hash, client)
         # Everything the checks below need, in one round trip.
-        reads = self._store.submission_reads(
+        wanted = SubmissionKeys(
             post_id,
-            now,
             idempotency_hash=key_hash,
             client_hash=client if self._rate_limit is not None else None,
             author_key=author,
             parent_id=request.parent_id,
         )
+        reads = self._store.submission_reads(wanted, now)
         if key_hash and reads.idempotency:
             return self._replay_record(reads.idempotency, fingerprint)
         post = reads.post

@@ -45,7 +45,7 @@ from moderation.store.imports import Imports
 from moderation.store.insights import DayTotals, Insights
 from moderation.store.posts import Posts
 from moderation.store.reports import DuplicateReport, Reports
-from moderation.store.submissions import SubmissionReads, Submissions
+from moderation.store.submissions import SubmissionKeys, SubmissionReads, Submissions
 from moderation.store.table import TableAccess, connect
 from moderation.store.threads import Threads
 
@@ -58,6 +58,7 @@ __all__ = [
     "IdempotencyRace",
     "IdempotencyRecord",
     "StaleComment",
+    "SubmissionKeys",
     "SubmissionReads",
 ]
 

@@ -29,6 +29,17 @@ from moderation.store.table import batch_get, comment_from_item, comment_key
 
 
 @dataclass(frozen=True)
+class SubmissionKeys:
+    """Whose records a submission needs: the post's always, the others when it has them."""
+
+    post_id: str
+    idempotency_hash: str | None = None
+    client_hash: str | None = None
+    author_key: str | None = None
+    parent_id: str | None = None
+
+
+@dataclass(frozen=True)
 class SubmissionReads:
     """What storage held for a submission; None where nothing was asked for (or, for the key's
     record and the parent, nothing was found)."""
@@ -41,25 +52,16 @@ class SubmissionReads:
 
 
 class Submissions(StorePart):
-    def submission_reads(
-        self,
-        post_id: str,
-        now: int,
-        *,
-        idempotency_hash: str | None = None,
-        client_hash: str | None = None,
-        author_key: str | None = None,
-        parent_id: str | None = None,
-    ) -> SubmissionReads:
-        keys = {"post": post_key(post_id)}
-        if idempotency_hash:
-            keys["idempotency"] = idempotency_key(post_id, idempotency_hash)
-        if client_hash:
-            keys["rate"] = rate_key(client_hash)
-        if author_key:
-            keys["author"] = author_item_key(author_key)
-        if parent_id:
-            keys["parent"] = comment_key(parent_id)
+    def submission_reads(self, wanted: SubmissionKeys, now: int) -> SubmissionReads:
+        keys = {"post": post_key(wanted.post_id)}
+        if wanted.idempotency_hash:
+            keys["idempotency"] = idempotency_key(wanted.post_id, wanted.idempotency_hash)
+        if wanted.client_hash:
+            keys["rate"] = rate_key(wanted.client_hash)
+        if wanted.author_key:
+            keys["author"] = author_item_key(wanted.author_key)
+        if wanted.parent_id:
+            keys["parent"] = comment_key(wanted.parent_id)
         items = batch_get(self._db, list(keys.values()), {"ConsistentRead": True})
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in items}
         found: dict[str, dict[str, Any] | None] = {
@@ -67,9 +69,9 @@ class Submissions(StorePart):
         }
         parent = found.get("parent")
         return SubmissionReads(
-            post=post_settings_from_item(post_id, found["post"]),
+            post=post_settings_from_item(wanted.post_id, found["post"]),
             idempotency=idempotency_from_item(found.get("idempotency"), now),
-            rate_log=rate_log_from_item(found["rate"]) if client_hash else None,
-            author=author_record(author_key, found["author"]) if author_key else None,
+            rate_log=rate_log_from_item(found["rate"]) if wanted.client_hash else None,
+            author=author_record(wanted.author_key, found["author"]) if wanted.author_key else None,
             parent=comment_from_item(parent) if parent else None,
         )
