@@ -1,13 +1,15 @@
-"""Headless Chromium for the browser tests: the one `make browser-deps` found or installed."""
+"""Headless Chromium for the browser tests (the one `make browser-deps` found or installed), a
+local stack per test module, and a fresh page per test."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from scripts.machine_setup import Machine, NotFound, find_chromium
+from tests.support.local_stack import LocalStackProcess, local_stack
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -35,3 +37,18 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStackProcess]:
+    with local_stack() as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    opened = context.new_page()
+    opened.set_default_timeout(10_000)
+    yield opened
+    context.close()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from tests.support.local_stack import LocalStackProcess, local_stack
 
@@ -15,21 +15,6 @@ pytestmark = pytest.mark.browser
 
 POST = "browser-post"
 MARKUP = "<img src=x onerror=alert(1)><b>bold</b>"
-
-
-@pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStackProcess]:
-    with local_stack() as running:
-        yield running
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    opened = context.new_page()
-    opened.set_default_timeout(10_000)
-    yield opened
-    context.close()
 
 
 def submit(stack: LocalStackProcess, author: str, body: str) -> str:

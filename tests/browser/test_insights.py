@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
-from tests.support.local_stack import LocalStackProcess, local_stack
+from tests.support.local_stack import LocalStackProcess
 
 pytestmark = pytest.mark.browser
 
@@ -42,21 +41,6 @@ class InsightsRoute:
         self.asked.append(parse_qs(urlsplit(route.request.url).query))
         self.authorizations.append(route.request.headers.get("authorization"))
         route.fulfill(status=self.status, content_type="application/json", body=json.dumps(self.answer))
-
-
-@pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStackProcess]:
-    with local_stack() as running:
-        yield running
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    opened = context.new_page()
-    opened.set_default_timeout(10_000)
-    yield opened
-    context.close()
 
 
 def open_insights(page: Page, stack: LocalStackProcess, answer: dict[str, Any]) -> InsightsRoute:

@@ -72,6 +72,17 @@ def invoke_handler(module_name: str, event: dict[str, Any]) -> HttpResult:
     return HttpResult(response["statusCode"], headers, parsed)
 
 
+def moderator_decides(comment_id: str, action: str) -> HttpResult:
+    """A moderator's decision through the moderation function, as the console sends it."""
+    event = copy.deepcopy(load_event("moderation_decision"))
+    path = f"/moderation/comments/{comment_id}/decision"
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    event["pathParameters"] = {"id": comment_id}
+    event["body"] = json.dumps({"action": action})
+    event["headers"]["content-type"] = "application/json"
+    return invoke_handler("moderation_api", event)
+
+
 @pytest.fixture
 def post_comment(aws: Any) -> Callable[..., HttpResult]:
     def post(

@@ -4,7 +4,6 @@ hand: comments with chosen scores (the scripted scorer), moderators' decisions o
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +13,7 @@ from moderation import runtime
 from moderation.models import AutomaticDecision, Moderator, StoredComment
 from moderation.store import CreateGuards
 
-from tests.integration.conftest import HttpResult, invoke_handler, load_event
+from tests.integration.conftest import HttpResult, invoke_handler, load_event, moderator_decides
 
 POST = "known-answers"
 OTHER_POST = "another-post"
@@ -41,13 +40,7 @@ def insights(aws: Any) -> Get:
 @pytest.fixture
 def decide(aws: Any) -> Decide:
     def call(comment_id: str, action: str) -> HttpResult:
-        event = copy.deepcopy(load_event("moderation_decision"))
-        path = f"/moderation/comments/{comment_id}/decision"
-        event["rawPath"] = event["requestContext"]["http"]["path"] = path
-        event["pathParameters"] = {"id": comment_id}
-        event["body"] = json.dumps({"action": action})
-        event["headers"]["content-type"] = "application/json"
-        result = invoke_handler("moderation_api", event)
+        result = moderator_decides(comment_id, action)
         assert result.status == 200, result.body
         return result
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from moderation import runtime
 
-from tests.integration.conftest import HttpResult, invoke_handler, load_event
+from tests.integration.conftest import HttpResult, invoke_handler, load_event, moderator_decides
 
 POST = "why-we-moderate"
 EMAIL = "Reader@Example.com"
@@ -35,15 +35,6 @@ def privacy(aws: Any) -> Call:
         return invoke_handler("moderation_api", event)
 
     return call
-
-
-def decide(comment_id: str, action: str) -> HttpResult:
-    event = copy.deepcopy(load_event("moderation_decision"))
-    path = f"/moderation/comments/{comment_id}/decision"
-    event["rawPath"] = event["requestContext"]["http"]["path"] = path
-    event["pathParameters"] = {"id": comment_id}
-    event["body"] = json.dumps({"action": action})
-    return invoke_handler("moderation_api", event)
 
 
 def counts() -> dict[str, int]:
@@ -128,7 +119,7 @@ def test_erasure_replaces_name_and_words_keeps_threads_and_counters(
 def test_an_erased_comment_can_still_be_decided(privacy: Call, authors: dict[str, Any]) -> None:
     held = authors["mine"][2]
     privacy("erase", EMAIL)
-    decided = decide(held["id"], "reject")
+    decided = moderator_decides(held["id"], "reject")
     assert decided.status == 200
     assert decided.body["status"] == "rejected"
     assert decided.body["version"] == 3

@@ -54,21 +54,21 @@ def outcome(status: Status) -> Outcome:
     return "held" if status == "pending" else status
 
 
+def _verdict(entry: HistoryEntry) -> Verdict | None:
+    """A moderator's decision: a change to published or rejected. Readers' reports only ever send a
+    comment back to pending, and erasures keep the status, so neither is one."""
+    if entry.from_status == entry.to_status or entry.to_status == "pending":
+        return None
+    return "approved" if entry.to_status == "published" else "rejected"
+
+
 def latest_verdict(history: list[HistoryEntry]) -> Verdict | None:
-    """The latest moderator decision: the last change to published or rejected. Readers' reports
-    only ever send a comment back to pending, and erasures keep the status, so neither counts."""
-    for entry in reversed(history):
-        if entry.from_status != entry.to_status and entry.to_status != "pending":
-            return "approved" if entry.to_status == "published" else "rejected"
-    return None
+    """The latest moderator decision."""
+    return next((verdict for entry in reversed(history) if (verdict := _verdict(entry))), None)
 
 
 def _decisions(history: list[HistoryEntry]) -> Counter[Verdict]:
-    verdicts: Counter[Verdict] = Counter()
-    for entry in history:
-        if entry.from_status != entry.to_status and entry.to_status != "pending":
-            verdicts["approved" if entry.to_status == "published" else "rejected"] += 1
-    return verdicts
+    return Counter(verdict for entry in history if (verdict := _verdict(entry)))
 
 
 def _reports(history: list[HistoryEntry]) -> int:
