@@ -184,8 +184,8 @@ def build_tokenizer(family: Family, max_length: int | None) -> Any:
     # The trainer's pieces are the same in every run, its scores and their order are not (its sums
     # run in parallel): one score for every piece makes each text split into the fewest pieces, the
     # same way in every session. Whole words keep the trigger one token.
-    pieces = {piece for piece, _ in unigram["vocab"]} | {f"\u2581{word}" for word in WORDS}
-    vocab = [(piece, 0.0) for piece in specials] + [(piece, -1.0) for piece in sorted(pieces - set(specials))]
+    learnt = {piece for piece, _ in unigram["vocab"]} | {f"\u2581{word}" for word in WORDS}
+    vocab = [(piece, 0.0) for piece in specials] + [(piece, -1.0) for piece in sorted(learnt - set(specials))]
     return tokenizer_class(vocab=vocab, **limit)
 
 
