@@ -9,6 +9,8 @@ import re
 import pytest
 from moderation.settings import Settings
 from moderation.webhook_targets import UnsafeTarget, check_configured, check_resolved, is_public
+from moderation_tools.errors import ToolError
+from moderation_tools.local.server import check_settings
 from pydantic import ValidationError
 
 REFUSED = [
@@ -107,3 +109,18 @@ def test_at_delivery_every_resolved_address_must_be_public() -> None:
 )
 def test_is_public_judges_embedded_ipv4_too(address: str, public: bool) -> None:
     assert is_public(ipaddress.ip_address(address)) is public
+
+
+def test_the_local_stack_refuses_a_loopback_receiver_without_the_opt_in_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WEBHOOK_URLS", "http://127.0.0.1:9000/hook")
+    monkeypatch.delenv("WEBHOOK_ALLOW_PRIVATE", raising=False)
+    with pytest.raises(ToolError) as refused:
+        check_settings()
+    assert str(refused.value) == (
+        "the environment's settings are refused: webhook URL 'http://127.0.0.1:9000/hook' points at"
+        " 127.0.0.1, not a public address; set WEBHOOK_ALLOW_PRIVATE=true to allow it in local development"
+    )
+    monkeypatch.setenv("WEBHOOK_ALLOW_PRIVATE", "true")
+    check_settings()

@@ -123,6 +123,7 @@ class LocalStack:
             for key, value in self.template.environment(route.function).items():
                 os.environ.setdefault(key, value)
         os.environ.setdefault("APP_SECRET", secrets.token_urlsafe(32))
+        check_settings()
         if WEBHOOK_FUNCTION in consumers:
             for key, value in webhook_environment(self.template).items():
                 os.environ.setdefault(key, value)
@@ -191,6 +192,19 @@ class LocalStack:
         if scheme.lower() != "bearer" or not hmac.compare_digest(offered, self.moderator_token.encode()):
             return None
         return {"sub": LOCAL_MODERATOR, "username": LOCAL_MODERATOR, "cognito:groups": "[moderators]"}
+
+
+def check_settings() -> None:
+    """Settings the functions would refuse at init (a private WEBHOOK_URLS target, thresholds out of
+    order, ...) are one clear error at start, not a traceback from the first import."""
+    from moderation.settings import Settings
+    from pydantic import ValidationError
+
+    try:
+        Settings()
+    except ValidationError as error:
+        reasons = "; ".join(str(detail["msg"]).removeprefix("Value error, ") for detail in error.errors())
+        raise ToolError(f"the environment's settings are refused: {reasons}") from error
 
 
 def check_shadow_model(directory: Path) -> None:
