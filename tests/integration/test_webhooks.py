@@ -21,6 +21,7 @@ from moderation.webhooks import LoggedDeadLetters, RetryPolicy, SqsDeadLetters, 
 from moto import mock_aws
 
 from tests.integration.conftest import LambdaContext
+from tests.support.certificates import self_signed
 from tests.support.webhook_receiver import Delivery, verify, webhook_receiver
 
 SECRET = b"webhook-secret"
@@ -208,6 +209,41 @@ def test_the_connection_goes_to_the_address_checked_with_the_host_named_in_the_r
     assert asked == ["receiver.test"]
     assert delivery.headers["host"] == f"receiver.test:{port}"
     assert verify(SECRET, delivery)
+
+
+def test_over_https_the_pinned_connection_checks_the_certificate_against_the_name() -> None:
+    # GIVEN an https receiver whose certificate names receiver.test, reached through a resolver
+    server_tls, trusting = self_signed("receiver.test")
+    with webhook_receiver(tls=server_tls) as receiver:
+        port = urlsplit(receiver.url).port
+        resolver, _ = resolving("receiver.test", "127.0.0.1")
+        # WHEN an event is sent to the name, with the certificate trusted
+        delivered = sender(
+            (f"https://receiver.test:{port}/hook",),
+            KeptDeadLetters(),
+            RecordedSleep(),
+            resolver=resolver,
+            tls=trusting,
+        ).send(new_comment_event())
+        (delivery,) = receiver.wait_for(1)
+    # THEN it arrives signed: the TLS server name and the Host header were the name, not the address
+    assert delivered == 1
+    assert delivery.headers["host"] == f"receiver.test:{port}"
+    assert verify(SECRET, delivery)
+
+
+def test_over_https_a_certificate_for_another_name_is_refused() -> None:
+    server_tls, trusting = self_signed("someone-else.test")
+    with webhook_receiver(tls=server_tls) as receiver:
+        port = urlsplit(receiver.url).port
+        resolver, _ = resolving("receiver.test", "127.0.0.1")
+        dead = KeptDeadLetters()
+        delivered = sender(
+            (f"https://receiver.test:{port}/hook",), dead, RecordedSleep(), resolver=resolver, tls=trusting
+        ).send(new_comment_event())
+    assert delivered == 0
+    assert receiver.deliveries == []
+    assert "certificate verify failed" in dead.kept[0][2]
 
 
 def test_the_slack_format_is_one_text_line_without_private_fields() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -70,8 +71,12 @@ def verify(secret: bytes, delivery: Delivery, max_age_seconds: int = 300) -> boo
 
 @contextmanager
 def webhook_receiver(
-    fail_first: int = 0, status_when_failing: int = 500, redirect_to: str = ""
+    fail_first: int = 0,
+    status_when_failing: int = 500,
+    redirect_to: str = "",
+    tls: ssl.SSLContext | None = None,
 ) -> Iterator[Receiver]:
+    """`tls`: a server context, to receive over https."""
     receiver = Receiver(
         url="", fail_first=fail_first, status_when_failing=status_when_failing, redirect_to=redirect_to
     )
@@ -94,7 +99,10 @@ def webhook_receiver(
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    scheme = "https" if tls is not None else "http"
+    receiver.url = f"{scheme}://127.0.0.1:{server.server_address[1]}/hook"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

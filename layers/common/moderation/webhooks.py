@@ -127,6 +127,7 @@ class WebhookSender:
         clock: Callable[[], float] = time.time,
         allow_private: bool = False,
         resolver: Resolver = webhook_targets.resolve,
+        tls: ssl.SSLContext | None = None,
     ):
         self.urls = urls
         self._secret = secret
@@ -137,6 +138,8 @@ class WebhookSender:
         self._clock = clock
         self._allow_private = allow_private
         self._resolver = resolver
+        # The system's CAs, hostname checked: what https receivers' certificates are verified with.
+        self._tls = tls or ssl.create_default_context()
 
     def send(self, event: Event) -> int:
         """POST `event` to every URL; a URL that keeps failing gets its copy dead-lettered (raises
@@ -207,7 +210,7 @@ class WebhookSender:
                 raise DeliveryError(str(error), retryable=False) from error
         timeout = self._retry.timeout_seconds
         if urlsplit(url).scheme == "https":
-            return _PinnedHTTPSConnection(host, port, addresses, timeout)
+            return _PinnedHTTPSConnection(host, port, addresses, timeout, self._tls)
         return _PinnedHTTPConnection(host, port, addresses, timeout)
 
 
@@ -237,9 +240,9 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """TLS to the checked `addresses`, with `host` as the name the certificate must match (and SNI)."""
 
-    def __init__(self, host: str, port: int, addresses: list[IPAddress], timeout: float):
-        self._tls = ssl.create_default_context()
-        super().__init__(host, port, timeout=timeout, context=self._tls)
+    def __init__(self, host: str, port: int, addresses: list[IPAddress], timeout: float, tls: ssl.SSLContext):
+        super().__init__(host, port, timeout=timeout, context=tls)
+        self._tls = tls
         self._addresses = addresses
 
     def connect(self) -> None:
