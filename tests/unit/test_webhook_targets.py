@@ -78,12 +78,13 @@ def test_local_development_opts_in_to_private_targets(url: str, monkeypatch: pyt
 
 @pytest.mark.parametrize("url", ALLOWED)
 def test_public_targets_and_names_pass_the_start_check(url: str) -> None:
-    check_configured(url)
+    check_configured(url, allow_private=False)
 
 
-def test_a_url_without_a_host_is_refused() -> None:
+@pytest.mark.parametrize("allow_private", [False, True])
+def test_a_url_without_a_host_is_refused_even_with_the_opt_in(allow_private: bool) -> None:
     with pytest.raises(UnsafeTarget, match="names no host"):
-        check_configured("http:///hook")
+        check_configured("http:///hook", allow_private)
 
 
 def test_at_delivery_every_resolved_address_must_be_public() -> None:

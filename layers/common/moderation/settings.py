@@ -117,9 +117,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _public_webhook_targets(self) -> Settings:
-        if not self.webhook_allow_private:
-            for url in self.webhook_urls:
-                webhook_targets.check_configured(url)
+        for url in self.webhook_urls:
+            webhook_targets.check_configured(url, self.webhook_allow_private)
         return self
 
     @model_validator(mode="after")

@@ -61,9 +61,12 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return list(dict.fromkeys(_address(str(entry[4][0])) for entry in found))
 
 
-def check_configured(url: str) -> None:
-    """At start, without DNS: refuse a URL whose host is a non-public address or a loopback name."""
+def check_configured(url: str, allow_private: bool) -> None:
+    """At start, without DNS: a URL must name a host; unless `allow_private`, not a non-public
+    address in any spelling, nor a loopback name."""
     host, port = host_and_port(url)
+    if allow_private:
+        return
     name = host.lower().rstrip(".")
     # RFC 6761: localhost and every name under it mean the loopback interface.
     if name == "localhost" or name.endswith(".localhost"):

@@ -247,4 +247,8 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         raw = _connect_to_any(self._addresses, self.port, self.timeout)
-        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+        try:
+            self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+        except OSError:
+            raw.close()
+            raise
