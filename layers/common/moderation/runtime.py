@@ -164,7 +164,13 @@ def webhook_sender() -> WebhookSender:
     dead_letters = (
         SqsDeadLetters(configured.webhook_dlq_url) if configured.webhook_dlq_url else LoggedDeadLetters()
     )
-    return WebhookSender(configured.webhook_urls, secret.encode(), dead_letters, configured.webhook_format)
+    return WebhookSender(
+        configured.webhook_urls,
+        secret.encode(),
+        dead_letters,
+        configured.webhook_format,
+        allow_private=configured.webhook_allow_private,
+    )
 
 
 @after_restore

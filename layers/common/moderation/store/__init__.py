@@ -27,6 +27,8 @@ Comments carry `post_status` (`<post_id>#<status>`) and `status`, each the parti
 index sorted by `id`; ids sort by time, so both indexes list oldest first without a Scan.
 Comments with an author key carry `author_key`, the key of the sparse index `ByAuthor` sorted
 by id (an author's comments, oldest first).
+A new comment also lists in `guard_keys` the pks of its duplicate guard and idempotency record
+(each names it in `comment_id`), so erasing its author deletes them by key (module guards).
 
 A moderator's claim on a pending comment is `claimed_by` and `claimed_until` (epoch seconds)
 on the comment itself; a decision clears it.
