@@ -285,14 +285,29 @@ def test_scored_comments_but_no_decision_yet_give_no_suggestion(page: Page, stac
     expect(curve.locator('.marker[data-kind="suggested"]')).to_have_count(0)
 
 
-def test_a_target_no_threshold_meets_is_said_plainly(page: Page, stack: LocalStackProcess) -> None:
+def test_a_target_no_reject_threshold_meets_is_said_of_the_reject_threshold(
+    page: Page, stack: LocalStackProcess
+) -> None:
+    # GIVEN moderators approved more than 5% of the comments at every score: no reject threshold
+    # meets the target, so the route suggests 1.0 and `met` is false (insights.suggest)
     answer = copy.deepcopy(fixture("decided"))
-    answer["overall"]["suggested"]["met"] = False
+    answer["overall"]["suggested"] |= {"reject_threshold": 1.0, "met": False}
     open_insights(page, stack, answer)
-    expect(page.locator("#suggestion")).to_have_text(
-        "No review threshold meets your 5% target: the one that lets least through, 0.55,"
-        " would hold 26 comments and let 4.8% of what you reject through."
+    # THEN the review threshold, which always meets the target, is suggested as usual
+    suggestion = page.locator("#suggestion")
+    expect(suggestion).to_have_text(
+        "A review threshold of 0.55 would hold 26 comments and let 4.8% of what you reject through"
+        " — meets your 5% target."
     )
+    expect(suggestion).not_to_have_attribute("data-met", "false")
+    # and the warning is the reject threshold's
+    reject = page.locator("#suggestion-reject")
+    expect(reject).to_have_text(
+        "No reject threshold meets your 5% target: whichever you take from 0.55 up, more than 5% of the"
+        " comments scoring that high or more were ones your moderators approved. The suggested 1.00"
+        " rejects only a perfect score and holds the rest for review."
+    )
+    expect(reject).to_have_attribute("data-met", "false")
 
 
 def test_signing_out_leaves_no_figures_on_screen(page: Page, stack: LocalStackProcess) -> None:
