@@ -625,6 +625,10 @@ async function main() {
   }
   $("#more").addEventListener("click", guard(() => loadQueue({ more: true })));
   setupInsights({ api, notice, guard });
+  // The sticky top grows while a notice shows; console.css keeps scrolled-to comments below it.
+  new ResizeObserver(([top]) => {
+    document.documentElement.style.setProperty("--top-height", `${top.target.getBoundingClientRect().height}px`);
+  }).observe($(".top"));
   window.addEventListener("hashchange", () => {
     notice("");
     guard(showView)();
