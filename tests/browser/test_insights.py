@@ -43,11 +43,17 @@ class InsightsRoute:
         route.fulfill(status=self.status, content_type="application/json", body=json.dumps(self.answer))
 
 
-def open_insights(page: Page, stack: LocalStackProcess, answer: dict[str, Any]) -> InsightsRoute:
+def open_at_sign_in(page: Page, stack: LocalStackProcess, answer: dict[str, Any]) -> InsightsRoute:
+    """The console with the moderator's token typed in, not yet used."""
     insights = InsightsRoute(answer)
     page.route("**/moderation/insights*", insights.handle)
     page.goto(f"{stack.base_url}/console")
     page.get_by_label("Token").fill(stack.token)
+    return insights
+
+
+def open_insights(page: Page, stack: LocalStackProcess, answer: dict[str, Any]) -> InsightsRoute:
+    insights = open_at_sign_in(page, stack, answer)
     page.get_by_role("button", name="Use this token").click()
     page.get_by_role("link", name="Insights").click()
     expect(page.locator("#insights-period")).not_to_be_empty()
@@ -335,6 +341,28 @@ def test_coming_back_from_the_queue_asks_for_fresh_figures(page: Page, stack: Lo
     expect(page.locator("#shadow")).to_be_visible()
     assert len(insights.asked) == 2
     expect(page.get_by_role("link", name="Insights")).to_have_attribute("aria-current", "page")
+
+
+def test_going_to_insights_while_signing_in_asks_for_the_figures_once(
+    page: Page, stack: LocalStackProcess
+) -> None:
+    insights = open_at_sign_in(page, stack, fixture("decided"))
+
+    def navigate_meanwhile(me: Route) -> None:
+        # WHEN the moderator goes to Insights (as a bookmark or the back button would) while the
+        # console is still asking the API who they are
+        page.evaluate("location.hash = '#insights'")
+        me.continue_()
+
+    page.route("**/moderation/me", navigate_meanwhile)
+    page.get_by_role("button", name="Use this token").click()
+
+    # THEN the figures are shown, asked for once: the sign-in's view and the navigation are one
+    expect(page.locator("#who-name")).to_have_text("local-moderator")
+    expect(page.locator("#insights-period")).not_to_be_empty()
+    # (the queue's counts load after every request of the first view was sent)
+    expect(page.locator('#counts dd[data-status="pending"]')).not_to_have_text("–")
+    assert len(insights.asked) == 1
 
 
 def test_the_real_route_shows_the_decisions_just_made(page: Page, stack: LocalStackProcess) -> None:
