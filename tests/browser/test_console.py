@@ -141,7 +141,7 @@ def test_with_no_post_chosen_no_post_settings_or_bulk_bar_show(page: Page, stack
     assert posts_asked == [f"GET {stack.base_url}/moderation/posts/{POST}"]
 
 
-def test_the_claim_confirmation_shows_below_the_sticky_header_after_scrolling(
+def test_after_scrolling_the_claim_confirmation_and_the_chosen_comment_stay_below_the_sticky_header(
     page: Page, stack: LocalStackProcess
 ) -> None:
     post = "browser-claim"
@@ -180,6 +180,16 @@ def test_the_claim_confirmation_shows_below_the_sticky_header_after_scrolling(
     assert viewport is not None
     assert said["y"] >= header["y"] + header["height"]
     assert said["y"] + said["height"] <= viewport["height"]
+
+    # WHEN moving down the queue with the keyboard and back up to the first comment
+    for key in ["j"] * 11 + ["k"] * 11:
+        page.keyboard.press(key)
+    expect(items.first).to_have_class(re.compile(r"\bselected\b"))
+    # THEN it was scrolled into view below the sticky header and the notice, not under them
+    chosen = items.first.bounding_box()
+    assert chosen is not None
+    assert page.evaluate("window.scrollY") > 0
+    assert chosen["y"] >= said["y"] + said["height"]
 
 
 def _decide_elsewhere(stack: LocalStackProcess, comment_id: str) -> Any:
