@@ -84,6 +84,7 @@ class InMemoryStore:
             post=self.post_settings(wanted.post_id),
             idempotency=self.get_idempotency(wanted.post_id, key, now) if key else None,
             rate_log=self.get_rate_log(wanted.client_hash) if wanted.client_hash else None,
+            nudge_log=self.get_rate_log(wanted.nudge_log) if wanted.nudge_log else None,
             author=self.author(wanted.author_key) if wanted.author_key else None,
             parent=self.get(wanted.parent_id) if wanted.parent_id else None,
         )

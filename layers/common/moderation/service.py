@@ -28,6 +28,7 @@ from moderation.models import (
 )
 from moderation.policy import Decision, decide, thresholds_for
 from moderation.rate_limit import (
+    NUDGES_PER_POST,
     RATE_CLAIM_ATTEMPTS,
     RateClaim,
     RateLog,
@@ -133,6 +134,7 @@ class CommentService:
         self._ids = MonotonicIds()
         limit = settings.rate_limit_per_minute
         self._rate_limit = SlidingWindowLimit(limit) if limit else None
+        self._nudge_limit = SlidingWindowLimit(limit * NUDGES_PER_POST) if limit else None
 
     def submit(
         self,
@@ -150,6 +152,8 @@ class CommentService:
         client = client_hash(self._secret, client_ip) if client_ip else None
         email_hash = _sha256(request.author_email.casefold()) if request.author_email else None
         author = author_key(self._secret, email_hash, client)
+        # Nudges are counted in a log of their own (as reports are): asking first is not posting.
+        nudge_log = f"nudge-{client}" if request.nudge and client and self._nudge_limit else None
         # Everything the checks below need, in one round trip.
         wanted = SubmissionKeys(
             post_id,
@@ -157,6 +161,7 @@ class CommentService:
             client_hash=client if self._rate_limit is not None else None,
             author_key=author,
             parent_id=request.parent_id,
+            nudge_log=nudge_log,
         )
         reads = self._store.submission_reads(wanted, now)
         if key_hash and reads.idempotency:
@@ -164,16 +169,18 @@ class CommentService:
         post = reads.post
         if post.closed:
             raise CommentsClosed("Comments on this post are closed.", details={"post_id": post_id})
-        # Checked before the work, counted only with the comment.
+        # Checked before the work, counted only with the comment (a request asking to be nudged may
+        # end as a post, so it must fit as one too).
         rate = self._claim_rate(client, now_ms, reads.rate_log)
+        nudging = self._claim_nudge(nudge_log, now_ms, reads.nudge_log)
         parent = self._check_parent(post_id, request.parent_id, reads.parent)
 
         scores, matched, decision = self._score(request.body)
         nudge = self._nudge(scores) if request.nudge else None
         if nudge:
-            if rate is not None and self._rate_limit is not None and client:
-                # A nudge stores nothing but counts against the rate limit like a post.
-                record_alone(self._store, self._rate_limit, client, now_ms, rate)
+            if nudging is not None and self._nudge_limit is not None:
+                # A nudge stores nothing and uses up none of the posts, only the nudges' allowance.
+                record_alone(self._store, self._nudge_limit, nudging.client_hash, now_ms, nudging)
             return nudge
         decision = apply_standing(decision, self._standing(post, reads.author))
         comment = self._new_comment(post_id, request, scores, decision, client, now).model_copy(
@@ -230,6 +237,13 @@ class CommentService:
             return None
         read = log if log is not None else self._store.get_rate_log(client_hash)
         return self._rate_limit.claim(client_hash, read, now_ms)
+
+    def _claim_nudge(self, log_name: str | None, now_ms: int, log: RateLog | None) -> RateClaim | None:
+        """The nudge log's claim, or RateLimited: each nudge runs the model and tells what it thinks, so
+        the allowance is generous (a writer may reword a few times per post) but bounded."""
+        if self._nudge_limit is None or log_name is None:
+            return None
+        return self._nudge_limit.claim(log_name, log or RateLog(), now_ms)
 
     def _check_parent(
         self, post_id: str, parent_id: str | None, parent: StoredComment | None

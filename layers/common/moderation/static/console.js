@@ -534,13 +534,15 @@ function onKey(event) {
 
 async function start() {
   $("#sign-in").hidden = true;
-  $("#work").hidden = false;
-  $("#who").hidden = false;
   try {
     // The name the API records in claims and history, so the header says the same.
     const token = state.token;
     const { status, data } = await api("GET", "/moderation/me");
     if (token !== state.token) return;
+    // The views open with the first view's requests, in one step: a view shown while the API was
+    // still asked who this is would load again here, asking twice for the same figures.
+    $("#work").hidden = false;
+    $("#who").hidden = false;
     $("#who-name").textContent = status === 200 ? data.name : "";
     await Promise.all([loadQueue(), showView()]);
   } catch (error) {
@@ -625,6 +627,10 @@ async function main() {
   }
   $("#more").addEventListener("click", guard(() => loadQueue({ more: true })));
   setupInsights({ api, notice, guard });
+  // The sticky top grows while a notice shows; console.css keeps scrolled-to comments below it.
+  new ResizeObserver(([top]) => {
+    document.documentElement.style.setProperty("--top-height", `${top.target.getBoundingClientRect().height}px`);
+  }).observe($(".top"));
   window.addEventListener("hashchange", () => {
     notice("");
     guard(showView)();

@@ -171,7 +171,7 @@ class Guards(StorePart):
         return idempotency_from_item(item, now)
 
     def record_rate(self, claim: RateClaim) -> None:
-        """Count a post that stores no comment (a nudge): the rate log alone, on the version read."""
+        """Count a hit that stores no comment (a nudge, a report): its log alone, on the version read."""
         if self._db.transact([_rate_put(self._db, claim)]) is not None:
             raise RateRace
 

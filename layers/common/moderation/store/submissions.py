@@ -2,10 +2,10 @@
 
 The idempotency record, the post's settings, the client's rate log, the author's record and the
 comment replied to were up to five consistent GetItems, one after the other; they are one
-consistent BatchGetItem. Each was read before the comment's transaction either way, and that
-transaction's conditions (the key unused, the rate log at the version read, the parent's reply
-bookkeeping unchanged) hold as before, so reading them at once lets no concurrent request win
-what it couldn't.
+consistent BatchGetItem (with the client's log of nudges when the comment asks for one). Each
+was read before the comment's transaction either way, and that transaction's conditions (the key
+unused, the rate log at the version read, the parent's reply bookkeeping unchanged) hold as
+before, so reading them at once lets no concurrent request win what it couldn't.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class SubmissionKeys:
     client_hash: str | None = None
     author_key: str | None = None
     parent_id: str | None = None
+    nudge_log: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class SubmissionReads:
     idempotency: IdempotencyRecord | None = None
     rate_log: RateLog | None = None
     author: AuthorRecord | None = None
+    nudge_log: RateLog | None = None
     parent: StoredComment | None = None
 
 
@@ -62,6 +64,8 @@ class Submissions(StorePart):
             keys["author"] = author_item_key(wanted.author_key)
         if wanted.parent_id:
             keys["parent"] = comment_key(wanted.parent_id)
+        if wanted.nudge_log:
+            keys["nudge"] = rate_key(wanted.nudge_log)
         items = batch_get(self._db, list(keys.values()), {"ConsistentRead": True})
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in items}
         found: dict[str, dict[str, Any] | None] = {
@@ -74,4 +78,5 @@ class Submissions(StorePart):
             rate_log=rate_log_from_item(found["rate"]) if wanted.client_hash else None,
             author=author_record(wanted.author_key, found["author"]) if wanted.author_key else None,
             parent=comment_from_item(parent) if parent else None,
+            nudge_log=rate_log_from_item(found["nudge"]) if wanted.nudge_log else None,
         )
