@@ -20,6 +20,8 @@ from tests.support.filter_corpus import BANNED, SUSPECT, lines
         ("Great post!", "\uff27reat post\uff01"),
         ("Great post!", "  Great\n\tpost!  "),
         ("Straße", "STRASSE"),
+        ("Great post!", "\u202e!tsop taerG\u202c"),
+        ("Great post!", "Great \u202et\u202dos\u202cp\u202c!"),
     ],
 )
 def test_texts_that_look_the_same_compare_equal(first: str, second: str) -> None:
@@ -74,6 +76,12 @@ ADVERSARIAL = {
     "spaced": "a " * 2500,
     "tags": "<a" * 2500,
     "schemes": "http://a." * 555,
+    "overrides": "\u202ea" * 2500,
+    "opened and closed": "\u202e\u2067a\u2069\u202c" * 1000,
+    "bullets": "a\u2022" * 2500,
+    "broken lines": "a.a\n" * 1250,
+    "magnets": "magnet:?" * 625,
+    "regional indicators": "\U0001f1e6" * 5000,
 }
 
 

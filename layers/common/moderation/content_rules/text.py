@@ -6,7 +6,13 @@ import html
 import re
 import unicodedata
 
-from moderation.content_rules.unicode_data import ASCII_CONFUSABLES, COMBINING_MARKS, DEFAULT_IGNORABLE
+from moderation.content_rules.bidi import displayed
+from moderation.content_rules.unicode_data import (
+    ASCII_CONFUSABLES,
+    COMBINING_MARKS,
+    DEFAULT_IGNORABLE,
+    NAMED_LETTERS,
+)
 
 
 def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
@@ -17,14 +23,17 @@ def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
 
 _INVISIBLE = re.compile(f"[{_character_class(DEFAULT_IGNORABLE)}]+")
 _INVISIBLE_OR_MARK = re.compile(f"[{_character_class(DEFAULT_IGNORABLE + COMBINING_MARKS)}]+")
+# What reads as ASCII: TR39's look-alikes, and the letters Unicode names as forms of a Latin
+# letter (small capitals `ᴀ`, regional indicators `🇸`).
+READ_AS_ASCII: dict[int, str] = {**NAMED_LETTERS, **ASCII_CONFUSABLES}
 # TR39 maps some capitals ("Т") whose case-folded letter it doesn't list; the text is folded first.
 _FOLDED_CONFUSABLES = {
     **{
         ord(chr(code_point).casefold()): prototype
-        for code_point, prototype in ASCII_CONFUSABLES.items()
+        for code_point, prototype in READ_AS_ASCII.items()
         if len(chr(code_point).casefold()) == 1 and not chr(code_point).casefold().isascii()
     },
-    **ASCII_CONFUSABLES,
+    **READ_AS_ASCII,
 }
 # Blank glyphs that are neither white space nor default-ignorable.
 _BLANK = re.compile("[\u2800\u3164]+")
@@ -85,8 +94,9 @@ def without_markup(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """NFKC, without default-ignorable characters (zero-width, joiners, soft hyphen ...)."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    """In display order (bidirectional overrides applied), NFKC, without default-ignorable
+    characters (zero-width, joiners, soft hyphen ...)."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", displayed(text)))
 
 
 def folded(text: str) -> str:
