@@ -162,6 +162,7 @@ def test_prose_that_merely_looks_like_a_domain_is_not_a_link(text: str) -> None:
         ("//3232235777/", "http://192.168.1.1/"),
         ("\u202emoc.live\u202c", "evil.com"),
         ("<a href='magnet:?xt=urn:btih:aaa'>get it</a>", "magnet:?xt=urn:btih:aaa"),
+        ('<a href="mailto:a@evil.de">write</a>', "b@evil.de"),
     ],
 )
 def test_a_disguised_link_is_the_link_it_disguises(text: str, same_as: str) -> None:
@@ -172,6 +173,7 @@ def test_a_disguised_link_is_the_link_it_disguises(text: str, same_as: str) -> N
 def test_two_names_on_two_lines_stay_two_links() -> None:
     assert count_links("evil.de\nbad.de") == 2
     assert count_links("evil.com\nand more") == 1
+    assert count_links("I like\n.NET a lot") == 0
 
 
 def test_clean_comments_hold_almost_no_links() -> None:

@@ -1,17 +1,19 @@
 """Counting the links in a comment, however they are written.
 
-A link is a URL with any scheme (`https://`, `ftp://`, the defanged `hxxp://`), a scheme-relative
-`//host.name` (a browser fetches it from the page's own scheme, whatever the top-level label), an
-IPv4 or IPv6 address (also as one number, `//3232235777`, as browsers read it), a bare domain
-whose last label is a top-level domain of the Public Suffix List (`bit.ly`, `t.co`, `x.co.uk`,
-`пример.рф`, `xn--e1afmkfd.xn--p1ai`), or a URI without `//` whose click still leads somewhere:
-a torrent (`magnet:?`), an inline document (`data:`), a payment, a call or a chat. Before
+A link is a URL with any scheme (`https://`, `ftp://`, the defanged `hxxp://`; a web scheme also
+without its slashes, `http:evil.de`), a scheme-relative `//host.name` or `\\host.name` (a browser
+fetches it from the page's own scheme, whatever the top-level label), an IPv4 or IPv6 address
+(also as one number, `//3232235777`, as browsers read it), a bare domain whose last label is a
+top-level domain of the Public Suffix List (`bit.ly`, `t.co`, `x.co.uk`, `пример.рф`,
+`xn--e1afmkfd.xn--p1ai`), an e-mail address's domain (`mailto:` or not), or a URI without `//`
+whose click still leads somewhere: a torrent (`magnet:?`), an inline document (`data:`), a
+payment, a call or a chat. Before
 looking, the text is read as a reader would: in display order (bidirectional overrides applied),
 entities decoded, NFKC (fullwidth `．`), invisible characters removed, the ideographic full stops
 `。` and `｡` and other look-alikes of "." made dots, look-alikes of the middle dot (`•`, `·`, `‧`,
 `∙`) between two letters or digits made dots, defanged dots (`[.]`, `(dot)`, ` dot `) undone,
-and a host broken by a line break (`evil.exa⏎mple.com`) joined again when the joined name ends
-in a top-level domain. Markdown and HTML links are found by their targets. The count is of
+and a host broken by a line break or `<br>` (`evil.exa⏎mple.com`) joined again when the joined
+name ends in a top-level domain. Markdown and HTML links are found by their targets. The count is of
 distinct targets (host and path), so a link written twice, or as
 `<a href="http://x.de">x.de</a>`, counts once.
 
@@ -52,19 +54,22 @@ _DOT_LIKE = re.compile(
 )
 # A dotted name broken by a line break inside it: `evil.exa` then `mple.com` on the next line.
 _BROKEN_HOST = re.compile(
-    r"(?<![\w.-])([\w-]++(?:\.[\w-]++)++)(?:\r?\n|<br\s*+/?>)([\w-]++(?:\.[\w-]++)*+)", re.IGNORECASE
+    r"(?<![\w.-])([\w-]++(?:\.[\w-]++)++)(?:\r?\n|<br\s*+/?>)(\.?[\w-]++(?:\.[\w-]++)*+)", re.IGNORECASE
 )
 # URIs without `//` whose click still leads somewhere (a torrent, an inline document, a payment,
 # a call, a chat), each with the shape of what follows its colon, so that prose ("Note:this",
-# "std::vector") isn't one. `mailto:` counts by its domain already; `javascript:` leads nowhere.
+# "std::vector") isn't one; `javascript:` leads nowhere. An e-mail address counts by its domain,
+# `mailto:` or not.
 _OPAQUE = {
     "magnet": r"\?.+",
     "data": r"(?:[\w.+-]+/[\w.+-]+)?(?:;[\w.+-]+(?:=[\w.+%-]*)?)*,.*",
     **dict.fromkeys(
-        ("bitcoin", "bitcoincash", "ethereum", "litecoin", "dogecoin", "monero", "zcash"),
+        ("bitcoin", "bitcoincash", "ethereum", "litecoin", "dogecoin", "monero", "zcash", "lightning"),
         r"[a-z0-9]{20,}(?:\?.*)?",
     ),
-    **dict.fromkeys(("tel", "sms", "mms", "callto", "facetime", "facetime-audio"), r"\+?[0-9][0-9().-]{2,}"),
+    **dict.fromkeys(
+        ("tel", "sms", "mms", "callto", "facetime", "facetime-audio"), r"\+?[0-9][0-9().-]{2,}(?:[?;,].*)?"
+    ),
     **dict.fromkeys(("sip", "sips", "xmpp"), r"[\w.+-]+@.+"),
     **dict.fromkeys(("skype", "tg", "whatsapp", "viber", "sgnl"), r"[\w.-]*\?.+"),
 }
@@ -141,7 +146,9 @@ def count_links(text: str) -> int:
         if match["opaque"] is not None:
             scheme, rest = match["opaque_scheme"].casefold(), match["opaque"].rstrip(_PATH_END)
             shape = _OPAQUE_SHAPES.get(scheme)
-            if shape and shape.fullmatch(rest):
+            if scheme == "mailto" and "@" in rest:
+                targets.add((_canonical_host(rest.partition("@")[2].partition("?")[0].casefold()), ""))
+            elif shape and shape.fullmatch(rest):
                 targets.add((scheme, rest))
             else:
                 # Not a link: what follows the colon may still hold one (`see:evil.com`).
