@@ -7,15 +7,17 @@ fetches it from the page's own scheme, whatever the top-level label), an IPv4 or
 top-level domain of the Public Suffix List (`bit.ly`, `t.co`, `x.co.uk`, `пример.рф`,
 `xn--e1afmkfd.xn--p1ai`), an e-mail address's domain (`mailto:` or not), or a URI without `//`
 whose click still leads somewhere: a torrent (`magnet:?`), an inline document (`data:`), a
-payment, a call or a chat. Before
-looking, the text is read as a reader would: in display order (bidirectional overrides applied),
-entities decoded, NFKC (fullwidth `．`), invisible characters removed, the ideographic full stops
-`。` and `｡` and other look-alikes of "." made dots, look-alikes of the middle dot (`•`, `·`, `‧`,
-`∙`) between two letters or digits made dots, defanged dots (`[.]`, `(dot)`, ` dot `) undone,
-and a host broken by a line break or `<br>` (`evil.exa⏎mple.com`) joined again when the joined
-name ends in a top-level domain. Markdown and HTML links are found by their targets. The count is of
-distinct targets (host and path), so a link written twice, or as
-`<a href="http://x.de">x.de</a>`, counts once.
+payment, a call or a chat.
+
+Before looking, the text is read as a reader would: in display order (bidirectional overrides
+applied), entities decoded, NFKC (fullwidth `．`), invisible characters removed, the ideographic
+full stops `。` and `｡` (except between two Han or kana characters, where they end a sentence)
+and other look-alikes of "." made dots, look-alikes of the middle dot (`•`, `·`, `‧`, `∙`)
+between two letters or digits made dots (not in the Catalan `l·l`, nor between Han or kana),
+defanged dots (`[.]`, `(dot)`, ` dot `) undone, and a host broken by a line break or `<br>`
+(`evil.exa⏎mple.com`) joined again when the joined name ends in a top-level domain. Markdown and
+HTML links are found by their targets. The count is of distinct targets (host and path), so a
+link written twice, or as `<a href="http://x.de">x.de</a>`, counts once.
 
 File names whose extension is a top-level domain (`setup.py`, `notes.md`, `archive.zip`) look
 exactly like domains and count; other file names (`report.pdf`), decimals (`3.5`), abbreviations
@@ -36,14 +38,13 @@ from moderation.content_rules.public_suffixes import TOP_LEVEL_DOMAINS
 from moderation.content_rules.text import READ_AS_ASCII, visible
 from moderation.content_rules.unicode_data import ASCII_CONFUSABLES, DOT_LIKES
 
-# IDNA's label separators (RFC 3490, 3.1) and the TR39 look-alikes of "." (NFKC maps the rest).
+# The TR39 look-alikes of "." (NFKC maps the rest, and `｡` to `。`).
 _DOTS = str.maketrans(
-    {
-        "\u3002": ".",
-        "\uff61": ".",
-        **{chr(code_point): "." for code_point, prototype in ASCII_CONFUSABLES.items() if prototype == "."},
-    }
+    {chr(code_point): "." for code_point, prototype in ASCII_CONFUSABLES.items() if prototype == "."}
 )
+# IDNA's ideographic label separator (RFC 3490, 3.1); between two Han or kana characters it ends a
+# Chinese or Japanese sentence (`買いました。クラウド`: `.クラウド` is a TLD).
+_IDEOGRAPHIC_STOP = re.compile("\u3002")
 _BRACKETED_DOT = re.compile(r"[\[({<] {0,3}(?:\.|dot) {0,3}[\])}>]", re.IGNORECASE)
 _SPACED_DOT = re.compile(r"(?<=[^\W_]) {1,3}(?:\.|dot) {1,3}(?=[^\W_])", re.IGNORECASE)
 _DEFANGED_COLON = re.compile(r"[\[({<]:[\])}>]")
@@ -52,6 +53,8 @@ _DEFANGED_COLON = re.compile(r"[\[({<]:[\])}>]")
 _DOT_LIKE = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in sorted(DOT_LIKES)) + "](?<=[^\\W_].)(?=[^\\W_])"
 )
+# Han, kana and their halfwidth forms: where a middle dot separates the words of a name.
+_CJK = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]{2}")
 # A dotted name broken by a line break inside it: `evil.exa` then `mple.com` on the next line.
 _BROKEN_HOST = re.compile(
     r"(?<![\w.-])([\w-]++(?:\.[\w-]++)++)(?:\r?\n|<br\s*+/?>)(\.?[\w-]++(?:\.[\w-]++)*+)", re.IGNORECASE
@@ -113,15 +116,24 @@ _PATH_END = ".,;:!?)]}'\"/"
 def link_view(text: str) -> str:
     """The text with dots, colons and look-alikes as a browser would take them."""
     # Entities decoded but tags kept: a link's target is in its `href`.
-    view = _DOT_LIKE.sub(_dot_like, visible(html.unescape(text)).translate(_DOTS))
+    view = visible(html.unescape(text)).translate(_DOTS)
+    view = _DOT_LIKE.sub(_dot_like, _IDEOGRAPHIC_STOP.sub(_ideographic_stop, view))
     view = _DEFANGED_COLON.sub(":", _SPACED_DOT.sub(".", _BRACKETED_DOT.sub(".", view)))
     return _BROKEN_HOST.sub(_joined_host, view) if "\n" in view or "<" in view else view
 
 
+def _ideographic_stop(match: re.Match[str]) -> str:
+    around = match.string[match.start() - 1 : match.start()] + match.string[match.end() : match.end() + 1]
+    return match.group() if _CJK.fullmatch(around) else "."
+
+
 def _dot_like(match: re.Match[str]) -> str:
-    # The Catalan `l·l` (`novel·la`) spells one letter; the middle dot there is no separator.
+    """A dot, except where the middle dot is spelling: the Catalan `l·l` (`novel·la`), and the
+    Chinese and Japanese name separator (`列夫·托尔斯泰`, `アマゾン・ストア`: `.ストア` is a TLD)."""
     around = match.string[match.start() - 1] + match.string[match.end()]
-    return match.group() if match.group() == "\u00b7" and around in ("ll", "LL", "lL", "Ll") else "."
+    if match.group() == "\u00b7" and around.casefold() == "ll":
+        return match.group()
+    return match.group() if _CJK.fullmatch(around) else "."
 
 
 def _joined_host(match: re.Match[str]) -> str:
