@@ -174,6 +174,9 @@ def test_two_names_on_two_lines_stay_two_links() -> None:
     assert count_links("evil.de\nbad.de") == 2
     assert count_links("evil.com\nand more") == 1
     assert count_links("I like\n.NET a lot") == 0
+    # a number at a line's end and a name on the next (a log): the name, once
+    assert count_links("size=27.0892\ntrainer.cc and trainer.cc") == 1
+    assert count_links("m.model\nmodel_trainer.cc and model_trainer.cc") == 1
 
 
 def test_clean_comments_hold_almost_no_links() -> None:

@@ -53,6 +53,7 @@ _DEFANGED_COLON = re.compile(r"[\[({<]:[\])}>]")
 _DOT_LIKE = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in sorted(DOT_LIKES)) + "](?<=[^\\W_].)(?=[^\\W_])"
 )
+_HOST_LABEL = re.compile(r"[^\W_]++(?:-++[^\W_]++)*+")
 # Han, kana and their halfwidth forms: where a middle dot separates the words of a name.
 _CJK = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]{2}")
 # A dotted name broken by a line break inside it: `evil.exa` then `mple.com` on the next line.
@@ -142,6 +143,11 @@ def _joined_host(match: re.Match[str]) -> str:
     before, after = match[1], match[2]
     joined = before + after
     if not is_top_level_domain(joined.rpartition(".")[2].casefold()):
+        return match.group()
+    # Host names have no `_` and the broken label is a word, not a number (`size=27.0892⏎x.cc`).
+    if before.rpartition(".")[2].isdigit() or not all(
+        _HOST_LABEL.fullmatch(label) for label in joined.split(".")
+    ):
         return match.group()
     if "." in after and _is_link(before.casefold(), "") and _is_link(after.casefold(), ""):
         return match.group()
