@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from moderation.content_rules import WordLists, count_links, is_visibly_empty, normalised_for_comparison
+from moderation.content_rules import WordLists, bidi, count_links, is_visibly_empty, normalised_for_comparison
 
 from tests.support.filter_corpus import BANNED, SUSPECT, lines
 
@@ -26,6 +26,25 @@ from tests.support.filter_corpus import BANNED, SUSPECT, lines
 )
 def test_texts_that_look_the_same_compare_equal(first: str, second: str) -> None:
     assert normalised_for_comparison(first) == normalised_for_comparison(second)
+
+
+@pytest.mark.parametrize(
+    ("stored", "displayed"),
+    [
+        ("\u202etoidi\u202c", "idiot"),
+        ("\u202etoidi\nuoy", "idiot\nuoy"),
+        ("\u202bidiot\u202c \u2067idiot\u2069 \u2068idiot\u2069", "idiot idiot idiot"),
+        ("\u202e" * 200 + "toidi" + "\u202c" * 200, "idiot"),
+        ("\u202e\u2067toidi\u202c\u2069", "toidi"),
+        ('\u202e<a href="//evil.de">live</a>\u202c', '</a>evil<a href="//evil.de">'),
+    ],
+)
+def test_overrides_reverse_what_they_hold_and_nothing_else(stored: str, displayed: str) -> None:
+    """GIVEN bidirectional controls THEN the text reads in UAX #9's display order: an override
+    reverses its content (to the line's end if unclosed, through any nesting depth); embeddings
+    and isolates don't reverse Latin letters, and a PDF can't close an override outside an
+    isolate; a tag is never reversed."""
+    assert bidi.displayed(stored) == displayed
 
 
 def test_different_texts_stay_different() -> None:
