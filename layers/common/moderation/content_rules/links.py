@@ -45,25 +45,26 @@ _DOTS = str.maketrans(
 # IDNA's ideographic label separator (RFC 3490, 3.1); between two Han or kana characters it ends a
 # Chinese or Japanese sentence (`買いました。クラウド`: `.クラウド` is a TLD).
 _IDEOGRAPHIC_STOP = re.compile("\u3002")
-_BRACKETED_DOT = re.compile(r"[\[({<] {0,3}(?:\.|dot) {0,3}[\])}>]", re.IGNORECASE)
+_DOT_LIKE_CLASS = "[" + "".join(re.escape(chr(c)) for c in sorted(DOT_LIKES)) + "]"
+_BRACKETED_DOT = re.compile(r"[\[({<] {0,3}(?:\.|dot|" + _DOT_LIKE_CLASS + r") {0,3}[\])}>]", re.IGNORECASE)
 _SPACED_DOT = re.compile(r"(?<=[^\W_]) {1,3}(?:\.|dot) {1,3}(?=[^\W_])", re.IGNORECASE)
 _DEFANGED_COLON = re.compile(r"[\[({<]:[\])}>]")
 # A middle dot or bullet between two letters or digits of a name (`evil•com`). The dot is matched
 # first: a look-behind at every position would cost more than the rest of the view.
-_DOT_LIKE = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c in sorted(DOT_LIKES)) + "](?<=[^\\W_].)(?=[^\\W_])"
-)
+_DOT_LIKE = re.compile(_DOT_LIKE_CLASS + "(?<=[^\\W_].)(?=[^\\W_])")
 _HOST_LABEL = re.compile(r"[^\W_]++(?:-++[^\W_]++)*+")
 # Han, kana and their halfwidth forms: where a middle dot separates the words of a name.
 _CJK = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]{2}")
-# A dotted name broken by a line break inside it: `evil.exa` then `mple.com` on the next line.
+# A dotted name broken by a line break inside it: `evil.exa` then `mple.com` on the next line,
+# indented or not.
 _BROKEN_HOST = re.compile(
-    r"(?<![\w.-])([\w-]++(?:\.[\w-]++)++)(?:\r?\n|<br\s*+/?>)(\.?[\w-]++(?:\.[\w-]++)*+)", re.IGNORECASE
+    r"(?<![\w.-])([\w-]++(?:\.[\w-]++)++)(?:\r?\n[ \t]*+|<br\s*+/?>)(\.?[\w-]++(?:\.[\w-]++)*+)",
+    re.IGNORECASE,
 )
 # URIs without `//` whose click still leads somewhere (a torrent, an inline document, a payment,
-# a call, a chat), each with the shape of what follows its colon, so that prose ("Note:this",
-# "std::vector") isn't one; `javascript:` leads nowhere. An e-mail address counts by its domain,
-# `mailto:` or not.
+# a call, a chat, a place, a song, a newsgroup), each with the shape of what follows its colon,
+# so that prose ("Note:this", "std::vector") isn't one; `javascript:` leads nowhere. An e-mail
+# address counts by its domain, `mailto:` or not.
 _OPAQUE = {
     "magnet": r"\?.+",
     "data": r"(?:[\w.+-]+/[\w.+-]+)?(?:;[\w.+-]+(?:=[\w.+%-]*)?)*,.*",
@@ -75,7 +76,12 @@ _OPAQUE = {
         ("tel", "sms", "mms", "callto", "facetime", "facetime-audio"), r"\+?[0-9][0-9().-]{2,}(?:[?;,].*)?"
     ),
     **dict.fromkeys(("sip", "sips", "xmpp"), r"[\w.+-]+@.+"),
-    **dict.fromkeys(("skype", "tg", "whatsapp", "viber", "sgnl"), r"[\w.-]*\?.+"),
+    **dict.fromkeys(("skype", "tg", "whatsapp", "viber", "sgnl", "maps"), r"[\w.-]*\?.+"),
+    "matrix": r"[ru]/.+",
+    "spotify": r"(?:track|album|artist|playlist|show|episode|user):\w+.*",
+    "geo": r"-?[0-9]{1,3}(?:\.[0-9]+)?,-?[0-9]{1,3}(?:\.[0-9]+)?.*",
+    "news": r"[\w-]+(?:\.[\w-]+)+",
+    **dict.fromkeys(("ipfs", "ipns"), r"[a-z0-9]{20,}.*"),
 }
 _OPAQUE_SHAPES = {scheme: re.compile(shape, re.IGNORECASE | re.DOTALL) for scheme, shape in _OPAQUE.items()}
 _URL = re.compile(
