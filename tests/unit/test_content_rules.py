@@ -65,6 +65,16 @@ def test_the_scunthorpe_problem(text: str, word: str) -> None:
     assert WordLists.from_words([word], []).matches(f"I like {text} a lot.") == (False, False)
 
 
+def test_regional_indicators_read_as_letters_unless_they_show_flags() -> None:
+    """GIVEN regional indicators THEN a run a renderer shows as flags reads as flags (Seychelles,
+    Armenia), and one with a pair that is no flag (SP) or an odd one out shows letters."""
+    words = WordLists.from_words(["spam", "idiot"], ["scam"])
+    assert words.matched_words("\U0001f1f8\U0001f1e8\U0001f1e6\U0001f1f2") == ([], [])
+    assert words.matched_words("\U0001f1f8\U0001f1f5\U0001f1e6\U0001f1f2") == (["spam"], [])
+    assert words.matched_words("\U0001f1ee\U0001f1e9\U0001f1ee\U0001f1f4\U0001f1f9") == (["idiot"], [])
+    assert words.matched_words("\U0001f1f8\u200d\U0001f1e8\u200d\U0001f1e6\u200d\U0001f1f2") == ([], ["scam"])
+
+
 def test_a_word_repeated_in_the_list_needs_its_letters_at_least_as_often() -> None:
     words = WordLists.from_words(["ass"], [])
     assert words.matches("as") == (False, False)
