@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ def openapi_document() -> dict[str, Any]:
     The local stack sets its functions' environment in this process: run it in one of its own."""
     from moderation_tools.local.server import LocalStack
 
+    # Only the document is wanted: no start-up logs, and no warning about a random secret.
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+    os.environ.setdefault("APP_SECRET", secrets.token_urlsafe(32))
     stack = LocalStack(ROOT / "template.yaml", secrets.token_urlsafe(16))
     stack.start()
     try:
