@@ -1,11 +1,11 @@
 """What a new comment's submission reads before it is decided, in one round trip.
 
-The idempotency record, the post's settings, the client's rate log, the author's record and the
-comment replied to were up to five consistent GetItems, one after the other; they are one
-consistent BatchGetItem. Each was read before the comment's transaction either way, and that
-transaction's conditions (the key unused, the rate log at the version read, the parent's reply
-bookkeeping unchanged) hold as before, so reading them at once lets no concurrent request win
-what it couldn't.
+The idempotency record, the post's settings, the client's rate log, the author's record, the
+comment replied to and a block on the client's address were up to six consistent GetItems, one
+after the other; they are one consistent BatchGetItem. Each was read before the comment's
+transaction either way, and that transaction's conditions (the key unused, the rate log at the
+version read, the parent's reply bookkeeping unchanged) hold as before, so reading them at once
+lets no concurrent request win what it couldn't.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from moderation.models import AuthorRecord, PostSettings, StoredComment
 from moderation.rate_limit import RateLog
+from moderation.store.addresses import address_block_key, blocked_until_from_item
 from moderation.store.authors import author_item_key, author_record
 from moderation.store.guards import (
     IdempotencyRecord,
@@ -37,6 +38,8 @@ class SubmissionKeys:
     client_hash: str | None = None
     author_key: str | None = None
     parent_id: str | None = None
+    address_hash: str | None = None
+    """The client's hash, to see whether a moderator blocked its address."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class SubmissionReads:
     rate_log: RateLog | None = None
     author: AuthorRecord | None = None
     parent: StoredComment | None = None
+    address_blocked: bool = False
 
 
 class Submissions(StorePart):
@@ -62,6 +66,8 @@ class Submissions(StorePart):
             keys["author"] = author_item_key(wanted.author_key)
         if wanted.parent_id:
             keys["parent"] = comment_key(wanted.parent_id)
+        if wanted.address_hash:
+            keys["block"] = address_block_key(wanted.address_hash)
         items = batch_get(self._db, list(keys.values()), {"ConsistentRead": True})
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in items}
         found: dict[str, dict[str, Any] | None] = {
@@ -74,4 +80,5 @@ class Submissions(StorePart):
             rate_log=rate_log_from_item(found["rate"]) if wanted.client_hash else None,
             author=author_record(wanted.author_key, found["author"]) if wanted.author_key else None,
             parent=comment_from_item(parent) if parent else None,
+            address_blocked=blocked_until_from_item(found.get("block"), now) is not None,
         )
