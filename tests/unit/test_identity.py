@@ -30,6 +30,7 @@ def test_a_key_we_did_not_sign_names_no_one() -> None:
         new_reader_key(b"another secret"),
         f"{reader}.{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}",
         key + ".",
+        key + "\n",
         f"{reader}.{signature}x",
         "",
         "not a key",

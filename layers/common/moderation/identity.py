@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from moderation.models import AuthorKeyKind
 
 # A reader key is "<random id>.<signature>", both base64url of 16 bytes without padding.
-_READER_KEY = re.compile(r"^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$")
+_READER_KEY = re.compile(r"([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})")
 
 
 def client_hash(secret: bytes, client_ip: str) -> str:
@@ -35,7 +35,7 @@ def new_reader_key(secret: bytes) -> str:
 def reader_id(secret: bytes, reader_key: str | None) -> str | None:
     """The reader a key names, if we signed it; anything else (tampered, from another secret,
     not a key at all) names no one."""
-    match = _READER_KEY.match(reader_key or "")
+    match = _READER_KEY.fullmatch(reader_key or "")
     if match is None:
         return None
     reader, signature = match.groups()
