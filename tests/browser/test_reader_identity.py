@@ -99,7 +99,9 @@ def test_the_console_names_the_key_kind_and_states_an_address_blocks_reach_first
     page.locator("#filters").get_by_label("Post").fill(POST_ID)
     page.get_by_role("button", name="Show").click()
     item = page.locator("#queue > li").filter(has_text="Fay")
-    expect(item.locator(".author-record")).to_contain_text("author: 0 published, 1 pending, 0 rejected · browser key")
+    expect(item.locator(".author-record")).to_contain_text(
+        "author: 0 published, 1 pending, 0 rejected · browser key"
+    )
     item.get_by_role("button", name="Details").click()
     detail = page.locator("#detail")
     expect(detail.locator(".author-kind")).to_contain_text(
