@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from moderation import runtime
 
 from tests.integration.conftest import HttpResult, invoke_handler, load_event
 from tests.integration.test_moderation_handler import HOLD, Moderate, moderate
@@ -247,3 +248,33 @@ def test_the_reach_counts_each_reader_once_only_from_that_address_and_never_show
     reach = moderate("GET", f"comments/{first}/address")
     assert (reach.body["authors_seen"], reach.body["comments_seen"]) == (1, 4)
     assert NAT not in json.dumps(reach.body)
+
+
+def test_a_block_past_its_time_holds_nothing_though_its_item_is_not_yet_deleted(
+    aws: Any, moderate: Moderate, post: Post
+) -> None:
+    # GIVEN a block that lapsed a moment ago (DynamoDB's TTL deletes it only some time later)
+    first = comment_id(post("Before the block"))
+    moderate("POST", f"comments/{first}/address", {"action": "block"})
+    address = aws.get_item(Key={"pk": f"COMMENT#{first}", "sk": "COMMENT"})["Item"]["client_hash"]
+    lapsed = int(datetime.now(UTC).timestamp()) - 1
+    aws.update_item(
+        Key={"pk": f"ADDRESS#{address}", "sk": "BLOCK"},
+        UpdateExpression="SET blocked_until = :t, expires_at = :t",
+        ExpressionAttributeValues={":t": lapsed},
+    )
+    assert post("After it lapsed").status == 201
+    assert moderate("GET", f"comments/{first}/address").body["blocked"] is False
+
+
+def test_the_reach_reads_a_bounded_number_of_comments_and_says_when_there_were_more(
+    aws: Any, post: Post
+) -> None:
+    ids = [comment_id(post(f"Comment {n} from the address")) for n in range(3)]
+    address = aws.get_item(Key={"pk": f"COMMENT#{ids[0]}", "sk": "COMMENT"})["Item"]["client_hash"]
+    since = "0" * 26
+    store = runtime.store()
+    capped = store.address_comments(address, since, 2)
+    assert (capped.comments, capped.complete) == (2, False)
+    everything = store.address_comments(address, since, 10)
+    assert (everything.comments, len(everything.author_keys), everything.complete) == (3, 3, True)
