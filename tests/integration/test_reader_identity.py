@@ -51,7 +51,7 @@ def readers(post: Post, count: int) -> list[tuple[str, str]]:
 
 
 def test_the_first_answer_hands_the_browser_a_key_and_later_comments_stay_its_own(
-    moderate: Moderate, post: Post
+    aws: Any, moderate: Moderate, post: Post
 ) -> None:
     first = post("Hello from my browser")
     key = first.headers["reader-key"]
@@ -64,6 +64,9 @@ def test_the_first_answer_hands_the_browser_a_key_and_later_comments_stay_its_ow
     assert one["author_key"] == two["author_key"]
     assert (one["author_key_kind"], one["author"]["author_key_kind"]) == ("browser", "browser")
     assert two["author"]["published"] == 2
+    # The author's record itself says what its key was made from (written with its counts).
+    record = aws.get_item(Key={"pk": f"AUTHOR#{one['author_key']}", "sk": "AUTHOR"})["Item"]
+    assert record["author_key_kind"] == "browser"
     # The same browser from another network is still the same reader.
     moved = moderate("GET", f"comments/{comment_id(post('On the train', key, ip=ELSEWHERE))}").body
     assert moved["author_key"] == one["author_key"]
