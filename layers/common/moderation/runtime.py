@@ -13,6 +13,7 @@ from moderation.settings import Settings
 from moderation.snapstart import after_restore
 
 if TYPE_CHECKING:
+    from moderation.addresses import AddressBlocks
     from moderation.alerts import PendingAlerts
     from moderation.authors import AuthorActions
     from moderation.expiry import ExpiryBookkeeping
@@ -199,6 +200,13 @@ def author_actions() -> AuthorActions:
 
 
 @cache
+def address_blocks() -> AddressBlocks:
+    from moderation.addresses import AddressBlocks
+
+    return AddressBlocks(store())
+
+
+@cache
 def shadow_scoring() -> ShadowScoring | None:
     """The shadow model (SHADOW_MODEL_DIR), loaded once; None when it is not configured."""
     directory = settings().shadow_model_dir
@@ -245,6 +253,7 @@ _CONNECTED = (
     pending_alerts,
     report_service,
     author_actions,
+    address_blocks,
     post_moderation,
     insights_service,
     shadow_scoring,

@@ -97,8 +97,8 @@ class Settings(BaseSettings):
     cognito_client_id: str = Field(default="", description="the console's Cognito app client")
     app_secret: str = Field(
         default="",
-        description="signs page cursors and keys client-IP hashes; random per process when empty (`make run` "
-        "sets a random one)",
+        description="signs page cursors and reader keys, and keys client-IP hashes; random per process when "
+        "empty (`make run` sets a random one)",
         repr=False,
     )
     app_secret_arn: str = Field(

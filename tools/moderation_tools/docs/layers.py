@@ -35,13 +35,14 @@ LAYERS: tuple[Layer, ...] = (
     ),
     Layer(
         "use cases",
-        "what a reader or a moderator does: submitting, reviewing, reports, authors, posts, importing, "
-        "privacy, insights, events and their webhooks, alerts, expiry",
+        "what a reader or a moderator does: submitting, reviewing, reports, authors, address blocks, "
+        "posts, importing, privacy, insights, events and their webhooks, alerts, expiry",
         (
             "service",
             "review",
             "reports",
             "authors",
+            "addresses",
             "posts",
             "importing",
             "privacy",
@@ -55,9 +56,20 @@ LAYERS: tuple[Layer, ...] = (
     Layer("storage", "the only package that knows DynamoDB's keys", ("store",)),
     Layer(
         "decisions and reads",
-        "pure steps the use cases and the store share: the policy, an author's standing, the public "
-        "read path, the shadow model, insights' tally, the rate limit, cursors, the queue's age",
-        ("policy", "standing", "reading", "shadow", "insights_tally", "rate_limit", "cursor", "queue_age"),
+        "pure steps the use cases and the store share: the policy, an author's standing and identity "
+        "(author keys, reader keys, client hashes), the public read path, the shadow model, insights' "
+        "tally, the rate limit, cursors, the queue's age",
+        (
+            "policy",
+            "standing",
+            "identity",
+            "reading",
+            "shadow",
+            "insights_tally",
+            "rate_limit",
+            "cursor",
+            "queue_age",
+        ),
     ),
     Layer(
         "models, rules and scoring",
@@ -66,9 +78,9 @@ LAYERS: tuple[Layer, ...] = (
     ),
     Layer(
         "core",
-        "settings, domain errors, ids and identity hashes, SnapStart's hooks, tracing, static files, "
-        "the addresses a webhook may reach",
-        ("settings", "errors", "identity", "ids", "snapstart", "observability", "static", "webhook_targets"),
+        "settings, domain errors, ids, SnapStart's hooks, tracing, static files, the addresses a "
+        "webhook may reach",
+        ("settings", "errors", "ids", "snapstart", "observability", "static", "webhook_targets"),
     ),
 )
 

@@ -49,7 +49,13 @@ class Comments(StorePart):
                     }
                 },
                 *guard_puts(self._db, comment.post_id, comment.id, guards, now),
-                *counter_updates(self._db, comment.post_id, {comment.status: 1}, comment.author_key),
+                *counter_updates(
+                    self._db,
+                    comment.post_id,
+                    {comment.status: 1},
+                    comment.author_key,
+                    comment.author_key_kind,
+                ),
                 *submission_updates(self._db, comment, now),
             ]
             if parent is not None and comment.status == "published":

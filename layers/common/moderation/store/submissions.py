@@ -1,11 +1,12 @@
 """What a new comment's submission reads before it is decided, in one round trip.
 
-The idempotency record, the post's settings, the client's rate log, the author's record and the
-comment replied to were up to five consistent GetItems, one after the other; they are one
-consistent BatchGetItem (with the client's log of nudges when the comment asks for one). Each
-was read before the comment's transaction either way, and that transaction's conditions (the key
-unused, the rate log at the version read, the parent's reply bookkeeping unchanged) hold as
-before, so reading them at once lets no concurrent request win what it couldn't.
+The idempotency record, the post's settings, the client's rate log, the author's record, the
+comment replied to and a block on the client's address were up to six consistent GetItems, one
+after the other; they are one consistent BatchGetItem (with the client's log of nudges when the
+comment asks for one). Each was read before the comment's transaction either way, and that
+transaction's conditions (the key unused, the rate log at the version read, the parent's reply
+bookkeeping unchanged) hold as before, so reading them at once lets no concurrent request win
+what it couldn't.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from moderation.models import AuthorRecord, PostSettings, StoredComment
 from moderation.rate_limit import RateLog
+from moderation.store.addresses import address_block_key, blocked_until_from_item
 from moderation.store.authors import author_item_key, author_record
 from moderation.store.guards import (
     IdempotencyRecord,
@@ -38,6 +40,8 @@ class SubmissionKeys:
     author_key: str | None = None
     parent_id: str | None = None
     nudge_log: str | None = None
+    address_hash: str | None = None
+    """The client's hash, to see whether a moderator blocked its address."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class SubmissionReads:
     author: AuthorRecord | None = None
     nudge_log: RateLog | None = None
     parent: StoredComment | None = None
+    address_blocked: bool = False
 
 
 class Submissions(StorePart):
@@ -66,6 +71,8 @@ class Submissions(StorePart):
             keys["parent"] = comment_key(wanted.parent_id)
         if wanted.nudge_log:
             keys["nudge"] = rate_key(wanted.nudge_log)
+        if wanted.address_hash:
+            keys["block"] = address_block_key(wanted.address_hash)
         items = batch_get(self._db, list(keys.values()), {"ConsistentRead": True})
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in items}
         found: dict[str, dict[str, Any] | None] = {
@@ -79,4 +86,5 @@ class Submissions(StorePart):
             author=author_record(wanted.author_key, found["author"]) if wanted.author_key else None,
             parent=comment_from_item(parent) if parent else None,
             nudge_log=rate_log_from_item(found["nudge"]) if wanted.nudge_log else None,
+            address_blocked=blocked_until_from_item(found.get("block"), now) is not None,
         )

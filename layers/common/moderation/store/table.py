@@ -147,6 +147,9 @@ def comment_from_item(item: Mapping[str, Any]) -> StoredComment:
         data[counter] = int(data.get(counter, 0))
     if "expires_at" in data:
         data["expires_at"] = int(data["expires_at"])
+    if data.get("author_key") and "author_key_kind" not in data:
+        # Stored before reader keys: the key was the e-mail's, or else the client address's.
+        data["author_key_kind"] = "email" if data.get("author_email_hash") else "address"
     return StoredComment.model_validate(data)
 
 
