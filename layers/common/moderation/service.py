@@ -38,9 +38,14 @@ from moderation.rate_limit import (
 from moderation.scoring.base import Scorer, ScoringError, scorer_name
 from moderation.scoring.deadline import DeadlineScorer
 from moderation.settings import Settings
+from moderation.spam.evidence import SpamEvidence
+from moderation.spam.form_token import FormCheck, FormTokens
+from moderation.spam.near_duplicates import REMEMBERED_SECONDS, band_digests
+from moderation.spam.signals import spam_evidence, with_signal
 from moderation.standing import Standing, apply_standing
 from moderation.store import (
     CreateGuards,
+    FormReplayRace,
     IdempotencyRace,
     IdempotencyRecord,
     SubmissionKeys,
@@ -129,10 +134,15 @@ class CommentService:
         self._thresholds = thresholds_for(settings, scorer)
         self._rules = ContentRules.from_settings(settings)
         self._secret = secret
+        self._forms = FormTokens(secret, settings.form_min_seconds, settings.form_max_age_seconds)
         self._clock = clock
         self._ids = MonotonicIds()
         limit = settings.rate_limit_per_minute
         self._rate_limit = SlidingWindowLimit(limit) if limit else None
+
+    def form_token(self, post_id: str) -> str:
+        """A token for the widget's form, saying when it was shown (see spam.form_token)."""
+        return self._forms.issue(post_id, int(self._clock()))
 
     def submit(
         self,
@@ -150,6 +160,8 @@ class CommentService:
         client = client_hash(self._secret, client_ip) if client_ip else None
         email_hash = _sha256(request.author_email.casefold()) if request.author_email else None
         author = author_key(self._secret, email_hash, client)
+        form = self._forms.check(post_id, request.form_token, request.website is not None, moment)
+        text_bands = band_digests(request.body)
         # Everything the checks below need, in one round trip.
         wanted = SubmissionKeys(
             post_id,
@@ -157,6 +169,8 @@ class CommentService:
             client_hash=client if self._rate_limit is not None else None,
             author_key=author,
             parent_id=request.parent_id,
+            form_nonce=form.nonce,
+            text_bands=text_bands,
         )
         reads = self._store.submission_reads(wanted, now)
         if key_hash and reads.idempotency:
@@ -167,6 +181,8 @@ class CommentService:
         # Checked before the work, counted only with the comment.
         rate = self._claim_rate(client, now_ms, reads.rate_log)
         parent = self._check_parent(post_id, request.parent_id, reads.parent)
+        # What the spam filter weighs beside the words; until it does, moderators see the signals.
+        evidence = self._evidence(post_id, request, author, form, reads)
 
         scores, matched, decision = self._score(request.body)
         nudge = self._nudge(scores) if request.nudge else None
@@ -177,7 +193,12 @@ class CommentService:
             return nudge
         decision = apply_standing(decision, self._standing(post, reads.author))
         comment = self._new_comment(post_id, request, scores, decision, client, now).model_copy(
-            update={"author_key": author, "matched": matched, "author_email_hash": email_hash}
+            update={
+                "author_key": author,
+                "matched": matched,
+                "author_email_hash": email_hash,
+                "spam_signals": list(evidence.signals),
+            }
         )
         outcome = Submission(comment.public(), comment.reasons)
         guards = CreateGuards(
@@ -190,6 +211,11 @@ class CommentService:
             idempotency=IdempotencyRecord(fingerprint, outcome.record()) if key_hash else None,
             idempotency_expires_at=now + IDEMPOTENCY_TTL_SECONDS,
             rate=rate,
+            # A token already used is not remembered again: its first use stands.
+            form_nonce=None if reads.form_used else form.nonce,
+            form_expires_at=form.expires_at,
+            text_bands=text_bands,
+            text_bands_expire_at=now + REMEMBERED_SECONDS,
         )
         for _ in range(RATE_CLAIM_ATTEMPTS):
             try:
@@ -204,6 +230,11 @@ class CommentService:
             except RateRace:
                 # Another post of this client was stored meanwhile: claim again from its log.
                 guards = replace(guards, rate=self._claim_rate(client, now_ms))
+            except FormReplayRace:
+                # A concurrent post used the same token first: this one is its replay.
+                evidence = with_signal(evidence, "replayed_form")
+                comment = comment.model_copy(update={"spam_signals": list(evidence.signals)})
+                guards = replace(guards, form_nonce=None)
         else:
             raise RateLimited(retry_after=1)
         logger.info("comment stored", extra={"comment_id": comment.id, "status": comment.status})
@@ -251,6 +282,24 @@ class CommentService:
             key=lambda label: -scores[label],
         )
         return Nudge(over) if over else None
+
+    @staticmethod
+    def _evidence(
+        post_id: str, request: NewComment, author: str | None, form: FormCheck, reads: SubmissionReads
+    ) -> SpamEvidence:
+        # The same author posting nearly the same text to the same post is the duplicate guard's.
+        near_duplicate = any(
+            text.post_id != post_id or text.author_key != author for text in reads.similar_texts
+        )
+        return spam_evidence(
+            request.author_name,
+            request.body,
+            honeypot=request.website,
+            form=form,
+            form_replayed=reads.form_used,
+            near_duplicate=near_duplicate,
+            author=reads.author,
+        )
 
     def _standing(self, post: PostSettings, record: AuthorRecord | None) -> Standing:
         """Pre-moderation and the author's standing: the step after the policy."""

@@ -74,6 +74,17 @@ def link_view(text: str) -> str:
 
 def count_links(text: str) -> int:
     """How many distinct links the comment holds."""
+    return len(_targets(text))
+
+
+def link_hosts(text: str) -> list[str]:
+    """The distinct hosts the comment's links point to, as the link counter reads them (decoded
+    IDNA labels, canonical IP addresses), in no particular order."""
+    return list({host for host, _ in _targets(text)})
+
+
+def _targets(text: str) -> set[tuple[str, str]]:
+    """Each link's canonical host and path."""
     view = link_view(text)
     targets: set[tuple[str, str]] = set()
     for match in _URL.finditer(view):
@@ -86,7 +97,7 @@ def count_links(text: str) -> int:
     for match in _IPV6.finditer(view):
         if _is_ip(match.group()):
             targets.add((_canonical_host(match.group()), ""))
-    return len(targets)
+    return targets
 
 
 def _is_link(host: str, has_scheme: bool) -> bool:

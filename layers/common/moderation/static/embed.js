@@ -121,6 +121,8 @@
     ".c-status:empty{display:none}",
     ".c-status.c-bad{border-color:var(--_bad)}.c-status.c-warn{border-color:var(--_warn)}",
     ".c-actions{display:flex;gap:.5em;margin-top:.4em}",
+    // The honeypot: off-screen rather than display:none, which some bots skip as a trap.
+    ".c-hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}",
     "[hidden]{display:none!important}"
   ].join("");
 
@@ -160,8 +162,10 @@
     this.storageKey = "comments:awaiting:" + this.api + ":" + this.postId;
     this.elements = {};
     this.parentId = null;
+    this.formToken = null;
     this.render();
     this.load(null);
+    this.fetchFormToken();
   }
 
   Widget.prototype.url = function (path) {
@@ -194,6 +198,11 @@
       this.field(t.email, el("input", { name: "author_email", type: "email", autocomplete: "email" })),
       this.replyBar,
       this.field(t.body, el("textarea", { name: "body", rows: "5", maxlength: "5000", required: true })),
+      // A field people never see, hear or reach: only a bot fills it in (a spam signal, not a refusal).
+      el("div", { "class": "c-hp", "aria-hidden": "true" }, [
+        el("label", {}, [el("span", { text: "Website" }),
+          el("input", { name: "website", type: "text", tabindex: "-1", autocomplete: "off" })])
+      ]),
       el("div", {}, [el("button", { type: "submit", "class": "c-primary", text: t.post })])
     ]);
     root.appendChild(el("section", { "class": "c-root", lang: this.lang }, [
@@ -210,6 +219,15 @@
     this.notice.textContent = text;
     this.notice.className = "c-status" + (tone ? " c-" + tone : "");
     if (actions) this.notice.appendChild(el("span", { "class": "c-actions" }, actions));
+  };
+
+  // When the form was shown, signed by the server: a comment sent back within seconds, or with a
+  // token used before, is a spam signal. Without one (the request failed) the comment still goes.
+  Widget.prototype.fetchFormToken = function () {
+    var w = this;
+    return this.getJson(this.url("/form")).then(function (answer) { w.formToken = answer.token; }, function () {
+      w.formToken = null;
+    });
   };
 
   Widget.prototype.getJson = function (url) {
@@ -336,6 +354,8 @@
     if (fields.author_email.value.trim()) payload.author_email = fields.author_email.value.trim();
     if (this.parentId) payload.parent_id = this.parentId;
     if (nudge) payload.nudge = true;
+    payload.website = fields.website.value;
+    if (this.formToken) payload.form_token = this.formToken;
     return payload;
   };
 
@@ -350,6 +370,8 @@
     button.disabled = true;
     this.say(this.t.sending);
     this.send(payload, key, 0).then(function (answer) {
+      // A stored comment used up its form token: the next comment gets a fresh one.
+      if (answer.status === 201 || answer.status === 202 || answer.status === 422) w.fetchFormToken();
       w.answer(answer.status, answer.body, answer.retryAfter);
     }, function () {
       w.say(w.t.offline, "bad");

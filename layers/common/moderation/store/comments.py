@@ -13,6 +13,7 @@ from moderation.store.guards import CreateGuards, IdempotencyRace, guard_puts
 from moderation.store.insights import submission_updates
 from moderation.store.paging import Page, query_page
 from moderation.store.part import StorePart
+from moderation.store.spam_marks import FormReplayRace, spam_mark_puts
 from moderation.store.table import (
     comment_from_item,
     comment_item,
@@ -45,6 +46,15 @@ class Comments(StorePart):
                     }
                 },
                 *guard_puts(self._db, comment.post_id, comment.id, guards, now),
+                *spam_mark_puts(
+                    self._db,
+                    comment,
+                    guards.form_nonce,
+                    guards.form_expires_at,
+                    guards.text_bands,
+                    guards.text_bands_expire_at,
+                    now,
+                ),
                 *counter_updates(self._db, comment.post_id, {comment.status: 1}, comment.author_key),
                 *submission_updates(self._db, comment, now),
             ]
@@ -60,6 +70,8 @@ class Comments(StorePart):
                 raise DuplicateComment("You already posted this comment here a moment ago.") from cancelled
             if any(pk.startswith("RATE#") for pk in failed):
                 raise RateRace from cancelled
+            if any(pk.startswith("FORM#") for pk in failed):
+                raise FormReplayRace from cancelled
             if parent is None or comment_key(parent.id)["pk"] not in failed:
                 # A transaction conflict or a vanishingly unlikely id clash: safe to retry.
                 raise StorageUnavailable() from cancelled

@@ -1,11 +1,11 @@
 """What a new comment's submission reads before it is decided, in one round trip.
 
-The idempotency record, the post's settings, the client's rate log, the author's record and the
-comment replied to were up to five consistent GetItems, one after the other; they are one
-consistent BatchGetItem. Each was read before the comment's transaction either way, and that
-transaction's conditions (the key unused, the rate log at the version read, the parent's reply
-bookkeeping unchanged) hold as before, so reading them at once lets no concurrent request win
-what it couldn't.
+The idempotency record, the post's settings, the client's rate log, the author's record, the
+comment replied to, the form token's use and the text's near-duplicate bands (store.spam_marks)
+are one consistent BatchGetItem, not a GetItem each, one after the other. Each was read before
+the comment's transaction either way, and that transaction's conditions (the key unused, the
+rate log at the version read, the parent's reply bookkeeping unchanged, the token unused) hold
+as before, so reading them at once lets no concurrent request win what it couldn't.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from moderation.store.guards import (
 )
 from moderation.store.part import StorePart
 from moderation.store.posts import post_key, post_settings_from_item
+from moderation.store.spam_marks import SimilarText, form_use_key, form_used, similar_text, text_band_key
 from moderation.store.table import batch_get, comment_from_item, comment_key
 
 
@@ -37,6 +38,8 @@ class SubmissionKeys:
     client_hash: str | None = None
     author_key: str | None = None
     parent_id: str | None = None
+    form_nonce: str | None = None
+    text_bands: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class SubmissionReads:
     rate_log: RateLog | None = None
     author: AuthorRecord | None = None
     parent: StoredComment | None = None
+    form_used: bool = False
+    similar_texts: tuple[SimilarText, ...] = ()
 
 
 class Submissions(StorePart):
@@ -62,16 +67,24 @@ class Submissions(StorePart):
             keys["author"] = author_item_key(wanted.author_key)
         if wanted.parent_id:
             keys["parent"] = comment_key(wanted.parent_id)
+        if wanted.form_nonce:
+            keys["form"] = form_use_key(wanted.form_nonce)
+        for digest in wanted.text_bands:
+            keys[f"band:{digest}"] = text_band_key(digest)
         items = batch_get(self._db, list(keys.values()), {"ConsistentRead": True})
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in items}
         found: dict[str, dict[str, Any] | None] = {
             name: by_key.get((key["pk"], key["sk"])) for name, key in keys.items()
         }
         parent = found.get("parent")
+        bands = (found.get(f"band:{digest}") for digest in wanted.text_bands)
+        similar = (similar_text(item, now) for item in bands if item)
         return SubmissionReads(
             post=post_settings_from_item(wanted.post_id, found["post"]),
             idempotency=idempotency_from_item(found.get("idempotency"), now),
             rate_log=rate_log_from_item(found["rate"]) if wanted.client_hash else None,
             author=author_record(wanted.author_key, found["author"]) if wanted.author_key else None,
             parent=comment_from_item(parent) if parent else None,
+            form_used=form_used(found.get("form"), now),
+            similar_texts=tuple(text for text in similar if text),
         )

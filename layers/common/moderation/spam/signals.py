@@ -1,0 +1,82 @@
+"""The edge's signals of a submission, each a reason in words; none of them alone a verdict.
+
+| signal          | when                                                                  |
+|-----------------|-----------------------------------------------------------------------|
+| `honeypot`      | the widget's hidden field, which people never see, was filled in      |
+| `too_fast`      | posted within FORM_MIN_SECONDS of the form being shown                |
+| `expired_form`  | the form was shown longer ago than FORM_MAX_AGE_SECONDS               |
+| `replayed_form` | the form's token was already used for another comment                 |
+| `tampered_form` | the token was not one this service issued for this post               |
+| `missing_form`  | the request came from the widget (it sent the honeypot) but no token  |
+| `link`          | the body holds a link                                                 |
+| `link_in_name`  | the author's name holds a link or a domain                            |
+| `contact_scheme`| a phone number, e-mail address or messenger contact in body or name   |
+| `duplicate`     | nearly the same text came lately from another author or on another post |
+| `first_comment` | the author has no published comment yet                               |
+| `rejected_before` | the author had comments rejected                                    |
+
+Features are what a classifier learns beside the words: `domain:<site>` for each linked site,
+`links:<n>` (3 for three or more), `contact:<scheme>`, `name:link`, `name:email`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from moderation.content_rules.links import link_hosts
+from moderation.models import AuthorRecord
+from moderation.spam.contacts import contact_features, has_email, offers_contact
+from moderation.spam.domains import registrable_domain
+from moderation.spam.evidence import SpamEvidence
+from moderation.spam.form_token import FormCheck
+
+# `links:3` stands for three or more: beyond that the count says nothing new.
+MOST_LINKS_COUNTED = 3
+
+
+def spam_evidence(
+    author_name: str,
+    body: str,
+    *,
+    honeypot: str | None,
+    form: FormCheck,
+    form_replayed: bool,
+    near_duplicate: bool,
+    author: AuthorRecord | None,
+) -> SpamEvidence:
+    """Everything the edge saw of one submission, as SpamEvidence."""
+    signals: set[str] = set()
+    features: set[str] = set()
+    if honeypot:
+        signals.add("honeypot")
+    if form.signal:
+        signals.add(form.signal)
+    if form_replayed:
+        signals.add("replayed_form")
+    hosts = link_hosts(body)
+    if hosts:
+        signals.add("link")
+        features.add(f"links:{min(len(hosts), MOST_LINKS_COUNTED)}")
+        features.update(f"domain:{registrable_domain(host)}" for host in hosts)
+    name_hosts = link_hosts(author_name)
+    if name_hosts:
+        signals.add("link_in_name")
+        features.add("name:link")
+        features.update(f"domain:{registrable_domain(host)}" for host in name_hosts)
+    if has_email(author_name):
+        features.add("name:email")
+    if offers_contact(body) or offers_contact(author_name):
+        signals.add("contact_scheme")
+    features.update(contact_features(body) | contact_features(author_name))
+    if near_duplicate:
+        signals.add("duplicate")
+    if author is None or author.published == 0:
+        signals.add("first_comment")
+    if author is not None and author.rejected > 0:
+        signals.add("rejected_before")
+    return SpamEvidence(signals=tuple(sorted(signals)), features=tuple(sorted(features)))
+
+
+def with_signal(evidence: SpamEvidence, signal: str) -> SpamEvidence:
+    """The same evidence with one more signal (kept sorted and unique)."""
+    return replace(evidence, signals=tuple(sorted({*evidence.signals, signal})))
