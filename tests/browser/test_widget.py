@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 BUDGET_GZIPPED = 15 * 1024
 MARKUP = "<img src=x onerror=alert(1)><b>bold</b>"
 SELF_HOSTED_COPY = "/assets/embed.js"
+FORM_MIN_SECONDS = 1
 
 
 @dataclass
@@ -60,7 +61,8 @@ def blog_page(script: str, post_id: str, attributes: dict[str, str]) -> bytes:
 def blog() -> Iterator[Blog]:
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
-    with local_stack(ALLOWED_ORIGINS=origin) as stack:
+    # A reader here types for a second or more: the form token's too-fast bound says so.
+    with local_stack(ALLOWED_ORIGINS=origin, FORM_MIN_SECONDS=str(FORM_MIN_SECONDS)) as stack:
 
         class BlogHandler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
@@ -212,6 +214,48 @@ def test_a_nudge_asks_first_and_post_anyway_posts(page: Page, blog: Blog) -> Non
 
 def auth(blog: Blog) -> dict[str, str]:
     return {"Authorization": f"Bearer {blog.stack.token}"}
+
+
+def test_the_honeypot_is_out_of_sight_and_reach_and_a_post_carries_a_valid_token(
+    page: Page, blog: Blog
+) -> None:
+    post_id = "honeypot"
+    with page.expect_response(lambda response: response.url.endswith(f"/posts/{post_id}/form")) as shown:
+        page.goto(blog.url(post_id))
+    assert shown.value.status == 200
+    expect(page.get_by_text("No comments yet")).to_be_visible()
+
+    # THEN the honeypot is in the form, but off-screen, hidden from screen readers and not focusable
+    honeypot = page.locator('form [name="website"]')
+    expect(honeypot).to_have_count(1)
+    expect(honeypot).to_have_attribute("tabindex", "-1")
+    expect(honeypot).to_have_attribute("autocomplete", "off")
+    box = honeypot.bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= 0
+    expect(page.get_by_role("textbox", name="Website")).to_have_count(0)
+    expect(page.get_by_role("textbox")).to_have_count(3)
+
+    # WHEN a reader writes a comment (taking the time people take) and posts it
+    sent: list[dict[str, Any]] = []
+    page.on(
+        "request", lambda request: sent.append(request.post_data_json) if request.method == "POST" else None
+    )
+    fill_form(page, "Ada", "Written by a person, at a person's pace")
+    # (with an address of her own: every reader of this stack shares one client address)
+    page.locator('form [name="author_email"]').fill("ada.honeypot@example.org")
+    page.wait_for_timeout(FORM_MIN_SECONDS * 1000 + 100)
+    post(page)
+    expect(page.get_by_role("status").filter(has_text="published")).to_be_visible()
+
+    # THEN it carried the form's token and an empty honeypot, and the edge saw nothing amiss
+    [payload] = sent
+    assert payload["website"] == ""
+    assert payload["form_token"]
+    [item] = blog.stack.request(
+        "GET", f"/moderation/queue?status=published&post_id={post_id}", headers=auth(blog)
+    ).body["items"]
+    assert item["spam_signals"] == ["first_comment"]
 
 
 def test_markup_a_reader_wrote_is_shown_as_text(page: Page, blog: Blog) -> None:
