@@ -238,9 +238,12 @@ def test_the_honeypot_is_out_of_sight_and_reach_and_a_post_carries_a_valid_token
 
     # WHEN a reader writes a comment (taking the time people take) and posts it
     sent: list[dict[str, Any]] = []
-    page.on(
-        "request", lambda request: sent.append(request.post_data_json) if request.method == "POST" else None
-    )
+
+    def keep_posts(request: Request) -> None:
+        if request.method == "POST":
+            sent.append(request.post_data_json)
+
+    page.on("request", keep_posts)
     fill_form(page, "Ada", "Written by a person, at a person's pace")
     # (with an address of her own: every reader of this stack shares one client address)
     page.locator('form [name="author_email"]').fill("ada.honeypot@example.org")
