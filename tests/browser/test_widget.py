@@ -237,7 +237,7 @@ def test_the_honeypot_is_out_of_sight_and_reach_and_a_post_carries_a_valid_token
     expect(page.get_by_role("textbox")).to_have_count(3)
 
     # WHEN a reader writes a comment (taking the time people take) and posts it
-    sent: list[dict[str, Any]] = []
+    sent: list[Any] = []
 
     def keep_posts(request: Request) -> None:
         if request.method == "POST":
