@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from moderation.models import AuthorRecord
-from moderation.spam.contacts import contact_features, has_email, offers_contact
+from moderation.spam.contacts import contacts
 from moderation.spam.domains import registrable_domain
 from moderation.spam.evidence import SpamEvidence
 from moderation.spam.form_token import FormCheck, FormTokens
@@ -43,6 +43,7 @@ def evidence(body: str = "A kind and civil comment", name: str = "Ada", **facts:
         ("Add me on WeChat: loan_fast88", {"contact:wechat"}),
         ("my skype is live:cheapessays", {"contact:skype"}),
         ("ICQ 123456789 for essays", {"contact:icq"}),
+        ("Add me on 微信 loan88", {"contact:wechat"}),
         ("write to john.doe@example.com", {"contact:email"}),
         ("write to john [at] gmail dot com", {"contact:email"}),
         ("write to john at gmail dot com", {"contact:email"}),
@@ -50,8 +51,8 @@ def evidence(body: str = "A kind and civil comment", name: str = "Ada", **facts:
     ],
 )
 def test_ways_to_reach_someone_off_the_page_are_contacts(text: str, features: set[str]) -> None:
-    assert contact_features(text) == features
-    assert offers_contact(text)
+    assert contacts(text).features == features
+    assert contacts(text).offers
 
 
 @pytest.mark.parametrize(
@@ -63,23 +64,25 @@ def test_ways_to_reach_someone_off_the_page_are_contacts(text: str, features: se
         "Prices rose 3.5% to 1,234,567 units",
         "Order 12345678901 was late",
         "See ISBN 978-3-16-148410-0 for the book",
+        "The server at 192.168.100.200 was down",
+        "The budget was 15 000 000 000 euros",
         "That was a signal that things had changed",
         "@anna I agree with your point",
     ],
 )
 def test_numbers_dates_and_prose_are_not_contacts(text: str) -> None:
-    assert contact_features(text) == set()
-    assert not offers_contact(text)
+    assert contacts(text).features == set()
+    assert not contacts(text).offers
 
 
 def test_a_messenger_merely_named_is_a_feature_but_offers_no_contact() -> None:
     text = "Facebook bought WhatsApp in 2014"
-    assert contact_features(text) == {"contact:whatsapp"}
-    assert not offers_contact(text)
+    assert contacts(text).features == {"contact:whatsapp"}
+    assert not contacts(text).offers
 
 
 def test_an_address_hidden_with_look_alike_dots_is_found() -> None:
-    assert has_email("sales@cheap-essays\u3002com")
+    assert contacts("sales@cheap-essays\u3002com").email
 
 
 # --- domains ---------------------------------------------------------------------------------

@@ -9,33 +9,40 @@ pattern is anchored and bounded, so the time stays linear in the comment's lengt
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from moderation.content_rules.links import is_top_level_domain, link_view
 
-# Messengers by the words people write them with; the value is the feature's name.
-_MESSENGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
-    for name, pattern in (
-        ("whatsapp", r"\b(?:whats?\s?app|wh?atsap+|wa\.me/|whatsapp\.com/)"),
-        ("telegram", r"\b(?:telegram|telegra\.ph|t\.me/|telegram\.me/)"),
-        ("signal", r"\b(?:signal\.me/|signal\s+(?:app|messenger)\b|(?<!a\s)signal\s*:\s*[+@\d])"),
-        ("wechat", r"(?:\bwe\s?chat\b|\bweixin\b|微信)"),
-        ("skype", r"\bskype\b"),
-        ("icq", r"\bicq\b"),
-        ("viber", r"\bviber\b"),
-        ("line", r"\bline\s+id\b"),
-        ("kik", r"\bkik\s*(?:me|messenger|:)"),
+# Messengers by the words people write them with, one alternative (and feature name) each, in
+# one pattern: the text is scanned once. ASCII case folding: the words are ASCII, and NFKC has
+# made fullwidth letters ASCII already.
+_MESSENGER = re.compile(
+    r"""
+    \b(?:
+        (?P<whatsapp> whats?\s?app | wh?atsap+ | wa\.me/ )
+      | (?P<telegram> telegram | telegra\.ph | t\.me/ )
+      | (?P<signal> signal\.me/ | signal\s+(?:app|messenger)\b | signal\s*:\s*[+@\d] )
+      | (?P<wechat> we\s?chat\b | weixin\b )
+      | (?P<skype> skype\b )
+      | (?P<icq> icq\b )
+      | (?P<viber> viber\b )
+      | (?P<line> line\s+id\b )
+      | (?P<kik> kik\s*(?:me|messenger|:) )
     )
+    | (?P<wechat_han> 微信 )
+    """,
+    re.IGNORECASE | re.ASCII | re.VERBOSE,
 )
 # A link straight into a chat: nothing else is needed to call it a contact.
 # Skype's ids are `live:<name>`.
 _CHAT_LINK = re.compile(
-    r"\b(?:(?:wa\.me|t\.me|telegram\.me|signal\.me|api\.whatsapp\.com)/\S|live:[\w.-]{3})", re.IGNORECASE
+    r"\b(?:(?:wa\.me|t\.me|telegram\.me|signal\.me|api\.whatsapp\.com)/\S|live:[\w.-]{3})",
+    re.IGNORECASE | re.ASCII,
 )
 # Someone asked to be reached: a messenger named near one of these is a contact, not a topic.
 _CONTACT_WORDS = re.compile(
     r"\b(?:contact(?:ed)?|reach|message|text|call|add|dm|chat|write|hit\s+me\s+up)\b",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
 # Next to a messenger's name, a long number is an account (ICQ's are numbers), not a count.
@@ -43,14 +50,18 @@ _ACCOUNT_NUMBER = re.compile(r"\d{5,}")
 # A phone number: "+", "00" or a digit, then digits in groups separated by one space, dot, dash
 # or parentheses; counted as one when it holds 9 to 15 digits (E.164's longest).
 _PHONE = re.compile(r"(?<![\w+.,])(?:\+|00)?\(?\d{1,4}\)?(?:[ .\-]?\(?\d{1,5}\)?){1,6}+(?![\w.,]\d)")
-# Numbers that are not phones: thousands ("1.000.000.000"), dates, ranges of years, ISBNs.
+# Numbers that are not phones: thousands ("1.000.000.000", "15 000 000 000"), IPv4 addresses,
+# dates, ranges of years, ISBNs.
 _NOT_PHONE = re.compile(
-    r"\d{1,3}(?:[.,]\d{3})+|(?:\d{1,2}[-/.]){2}\d{2,4}|\d{4}\s*[-–]\s*\d{4}"
+    r"\d{1,3}(?:[ .,]\d{3})+|\d{1,3}(?:\.\d{1,3}){3}|(?:\d{1,2}[-/.]){2}\d{2,4}|\d{4}\s*[-–]\s*\d{4}"
     r"|97[89](?:[- ]\d{1,7}){3}[- ][0-9X]"
 )
 # "name at gmail dot com": a spelled-out "at" only before a known mail provider (`looked at
 # example.com` is prose); a bracketed one, "[at]" or "(@)", before any domain.
-_BRACKETED_AT = re.compile(r"\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*", re.IGNORECASE)
+# (Without leading white space, so the scan jumps from bracket to bracket; the spaces around a
+# bracketed "at" go after, only where there was one.)
+_BRACKETED_AT = re.compile(r"[\[({<]\s*(?:at|@)\s*[\])}>]", re.IGNORECASE)
+_SPACED_AT = re.compile(r"\s*@\s*")
 _SPELLED_AT = re.compile(
     r"(?<=\w)\s+at\s+(?=(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|aol|proton(?:mail)?|gmx|"
     r"yandex|mail|web|qq|163|126|zoho)\.)",
@@ -63,40 +74,34 @@ _EMAIL = re.compile(
 _NEAR = 40
 
 
-def contact_features(text: str) -> set[str]:
-    """The ways to reach someone the text offers, as features: `contact:phone`, `contact:email`,
-    `contact:whatsapp`, `contact:telegram`, ... A messenger merely named (`WhatsApp was down`)
-    is a feature too; `offers_contact` says whether the text asks to be contacted."""
-    view = link_view(text)
-    found = {f"contact:{name}" for name, pattern in _MESSENGERS if pattern.search(view)}
-    if _phones(view):
-        found.add("contact:phone")
-    if _emails(view):
-        found.add("contact:email")
-    return found
+@dataclass(frozen=True)
+class Contacts:
+    """The ways to reach someone a text holds: `features` such as `contact:phone`,
+    `contact:email`, `contact:whatsapp` (a messenger merely named, "WhatsApp was down", too), and
+    whether it `offers` one: a phone number, an e-mail address, a link into a chat, or a
+    messenger named next to a handle, a long number or a word like "contact"."""
+
+    features: frozenset[str] = frozenset()
+    offers: bool = False
+    email: bool = False
 
 
-def offers_contact(text: str) -> bool:
-    """Whether the text gives a way to reach someone off the page: a phone number, an e-mail
-    address, a link into a chat, or a messenger named next to a handle, a long number or a word
-    like "contact"."""
+def contacts(text: str) -> Contacts:
     view = link_view(text)
-    if _phones(view) or _emails(view) or _CHAT_LINK.search(view):
-        return True
-    for _, pattern in _MESSENGERS:
-        for match in pattern.finditer(view):
+    phone, email = _has_phone(view), _has_email(view)
+    features = {*(["contact:phone"] if phone else []), *(["contact:email"] if email else [])}
+    offers = phone or email or bool(_CHAT_LINK.search(view))
+    for match in _MESSENGER.finditer(view):
+        features.add("contact:" + str(match.lastgroup).removesuffix("_han"))
+        if not offers:
             around = view[max(0, match.start() - _NEAR) : match.end() + _NEAR]
-            if _HANDLE.search(around) or _ACCOUNT_NUMBER.search(around) or _CONTACT_WORDS.search(around):
-                return True
-    return False
+            offers = bool(
+                _HANDLE.search(around) or _ACCOUNT_NUMBER.search(around) or _CONTACT_WORDS.search(around)
+            )
+    return Contacts(frozenset(features), offers, email)
 
 
-def has_email(text: str) -> bool:
-    return bool(_emails(link_view(text)))
-
-
-def _phones(view: str) -> list[str]:
-    phones = []
+def _has_phone(view: str) -> bool:
     for match in _PHONE.finditer(view):
         number = match.group().strip()
         digits = sum(character.isdigit() for character in number)
@@ -106,14 +111,16 @@ def _phones(view: str) -> list[str]:
         # "00" or separators between groups is it written as a phone number is.
         if number.isdigit() and not number.startswith("00"):
             continue
-        phones.append(number)
-    return phones
+        return True
+    return False
 
 
-def _emails(view: str) -> list[str]:
-    spelled = _SPELLED_AT.sub("@", _BRACKETED_AT.sub("@", view))
-    return [
-        match.group()
+def _has_email(view: str) -> bool:
+    spelled, bracketed = _BRACKETED_AT.subn("@", view)
+    if bracketed:
+        spelled = _SPACED_AT.sub("@", spelled)
+    spelled = _SPELLED_AT.sub("@", spelled)
+    return any(
+        is_top_level_domain(match["domain"].rsplit(".", 1)[-1].casefold())
         for match in _EMAIL.finditer(spelled)
-        if is_top_level_domain(match["domain"].rsplit(".", 1)[-1].casefold())
-    ]
+    )

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from moderation.content_rules.links import link_hosts
 from moderation.models import AuthorRecord
-from moderation.spam.contacts import contact_features, has_email, offers_contact
+from moderation.spam.contacts import contacts
 from moderation.spam.domains import registrable_domain
 from moderation.spam.evidence import SpamEvidence
 from moderation.spam.form_token import FormCheck
@@ -63,11 +63,12 @@ def spam_evidence(
         signals.add("link_in_name")
         features.add("name:link")
         features.update(f"domain:{registrable_domain(host)}" for host in name_hosts)
-    if has_email(author_name):
+    in_body, in_name = contacts(body), contacts(author_name)
+    if in_name.email:
         features.add("name:email")
-    if offers_contact(body) or offers_contact(author_name):
+    if in_body.offers or in_name.offers:
         signals.add("contact_scheme")
-    features.update(contact_features(body) | contact_features(author_name))
+    features.update(in_body.features | in_name.features)
     if near_duplicate:
         signals.add("duplicate")
     if author is None or author.published == 0:
