@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from moderation import runtime
 
 from tests.integration.conftest import HttpResult, invoke_handler, load_event
@@ -113,3 +114,41 @@ def test_the_same_text_from_another_author_is_found_in_the_one_read(
         ("BatchGetItem", ["AUTHOR", "FORM", "POST", "TEXTBAND"]),
         ("TransactWriteItems", []),
     ]
+
+
+def test_the_same_text_stored_at_the_same_moment_is_still_stored(
+    aws: Any, widget: None, post_comment: Callable[..., HttpResult]
+) -> None:
+    # GIVEN another comment with the same text writing its bands at this very moment (DynamoDB
+    # cancels a transaction that writes an item another transaction is writing)
+    attempts: list[int] = []
+
+    def conflict_once_on_a_band(params: dict[str, Any], **_: Any) -> None:
+        items = json.loads(params["body"])["TransactItems"]
+        bands = [
+            n
+            for n, item in enumerate(items)
+            if item.get("Put", {}).get("Item", {}).get("pk", {}).get("S", "").startswith("TEXTBAND#")
+        ]
+        attempts.append(len(bands))
+        if len(attempts) == 1:
+            reasons = [
+                {"Code": "TransactionConflict" if n == bands[0] else "None"} for n in range(len(items))
+            ]
+            error = {
+                "Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+                "CancellationReasons": reasons,
+            }
+            raise ClientError(error, "TransactWriteItems")  # type: ignore[arg-type]
+
+    events = runtime.store()._db.client.meta.events
+    events.register("before-call.dynamodb.TransactWriteItems", conflict_once_on_a_band, unique_id="conflict")
+
+    # WHEN a reader posts it
+    posted = post_comment({"author_name": "Ada", "body": CAMPAIGN})
+
+    # THEN it is stored, once, without bands of its own (the other comment's stand for both)
+    assert posted.status == 201
+    assert attempts[0] > 0
+    assert attempts[1:] == [0]
+    assert "TEXTBAND" not in {item["pk"].split("#")[0] for item in aws.scan()["Items"]}
