@@ -9,21 +9,28 @@ from moderation.spam.domains import registrable_domain
 from moderation.spam.evidence import SpamEvidence
 from moderation.spam.form_token import FormCheck, FormTokens
 from moderation.spam.near_duplicates import band_digests
-from moderation.spam.signals import spam_evidence, with_signal
+from moderation.spam.signals import edge_evidence, with_reads, with_signal
 
 NOW = 1_800_000_000
 
 
-def evidence(body: str = "A kind and civil comment", name: str = "Ada", **facts: object) -> SpamEvidence:
-    known: dict[str, object] = {
-        "honeypot": None,
-        "form": FormCheck(),
-        "form_replayed": False,
-        "near_duplicate": False,
-        "author": AuthorRecord(author_key="a", published=3),
-    }
-    known.update(facts)
-    return spam_evidence(name, body, **known)  # type: ignore[arg-type]
+REGULAR = AuthorRecord(author_key="a", published=3)
+GOOD_FORM = FormCheck()
+
+
+def evidence(
+    body: str = "A kind and civil comment",
+    name: str = "Ada",
+    *,
+    honeypot: str | None = None,
+    form: FormCheck = GOOD_FORM,
+    form_replayed: bool = False,
+    near_duplicate: bool = False,
+    author: AuthorRecord | None = REGULAR,
+) -> SpamEvidence:
+    """The evidence of one submission: what the request shows, then what the read found."""
+    shown = edge_evidence(name, body, honeypot=honeypot, form=form)
+    return with_reads(shown, form_replayed=form_replayed, near_duplicate=near_duplicate, author=author)
 
 
 # --- phone numbers, messengers, e-mail -------------------------------------------------------
@@ -245,6 +252,14 @@ def test_the_authors_standing() -> None:
     assert evidence(author=AuthorRecord(author_key="a")).signals == ("first_comment",)
     earlier = AuthorRecord(author_key="a", published=1, rejected=2)
     assert evidence(author=earlier).signals == ("rejected_before",)
+
+
+def test_what_the_request_shows_is_known_before_the_read() -> None:
+    shown = edge_evidence(
+        "Ada", "WhatsApp +1 555 123 4567, https://loans.example.com", honeypot="x", form=FormCheck()
+    )
+    assert shown.signals == ("contact_scheme", "honeypot", "link")
+    assert shown.features == ("contact:phone", "contact:whatsapp", "domain:example.com", "links:1")
 
 
 def test_a_signal_added_later_keeps_them_sorted_and_unique() -> None:

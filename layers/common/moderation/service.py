@@ -39,9 +39,9 @@ from moderation.scoring.base import Scorer, ScoringError, scorer_name
 from moderation.scoring.deadline import DeadlineScorer
 from moderation.settings import Settings
 from moderation.spam.evidence import SpamEvidence
-from moderation.spam.form_token import FormCheck, FormTokens
+from moderation.spam.form_token import FormTokens
 from moderation.spam.near_duplicates import REMEMBERED_SECONDS, band_digests
-from moderation.spam.signals import spam_evidence, with_signal
+from moderation.spam.signals import edge_evidence, with_reads, with_signal
 from moderation.standing import Standing, apply_standing
 from moderation.store import (
     CreateGuards,
@@ -161,6 +161,8 @@ class CommentService:
         email_hash = _sha256(request.author_email.casefold()) if request.author_email else None
         author = author_key(self._secret, email_hash, client)
         form = self._forms.check(post_id, request.form_token, request.website is not None, moment)
+        # What the spam filter weighs beside the words: what the request shows, then what the read found.
+        evidence = edge_evidence(request.author_name, request.body, honeypot=request.website, form=form)
         text_bands = band_digests(request.body)
         # Everything the checks below need, in one round trip.
         wanted = SubmissionKeys(
@@ -181,8 +183,7 @@ class CommentService:
         # Checked before the work, counted only with the comment.
         rate = self._claim_rate(client, now_ms, reads.rate_log)
         parent = self._check_parent(post_id, request.parent_id, reads.parent)
-        # What the spam filter weighs beside the words; until it does, moderators see the signals.
-        evidence = self._evidence(post_id, request, author, form, reads)
+        evidence = self._with_reads(evidence, post_id, author, reads)
 
         scores, matched, decision = self._score(request.body)
         nudge = self._nudge(scores) if request.nudge else None
@@ -284,21 +285,15 @@ class CommentService:
         return Nudge(over) if over else None
 
     @staticmethod
-    def _evidence(
-        post_id: str, request: NewComment, author: str | None, form: FormCheck, reads: SubmissionReads
+    def _with_reads(
+        evidence: SpamEvidence, post_id: str, author: str | None, reads: SubmissionReads
     ) -> SpamEvidence:
         # The same author posting nearly the same text to the same post is the duplicate guard's.
         near_duplicate = any(
             text.post_id != post_id or text.author_key != author for text in reads.similar_texts
         )
-        return spam_evidence(
-            request.author_name,
-            request.body,
-            honeypot=request.website,
-            form=form,
-            form_replayed=reads.form_used,
-            near_duplicate=near_duplicate,
-            author=reads.author,
+        return with_reads(
+            evidence, form_replayed=reads.form_used, near_duplicate=near_duplicate, author=reads.author
         )
 
     def _standing(self, post: PostSettings, record: AuthorRecord | None) -> Standing:

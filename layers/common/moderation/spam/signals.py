@@ -34,25 +34,15 @@ from moderation.spam.form_token import FormCheck
 MOST_LINKS_COUNTED = 3
 
 
-def spam_evidence(
-    author_name: str,
-    body: str,
-    *,
-    honeypot: str | None,
-    form: FormCheck,
-    form_replayed: bool,
-    near_duplicate: bool,
-    author: AuthorRecord | None,
-) -> SpamEvidence:
-    """Everything the edge saw of one submission, as SpamEvidence."""
+def edge_evidence(author_name: str, body: str, *, honeypot: str | None, form: FormCheck) -> SpamEvidence:
+    """What the request itself shows: the honeypot, the form token, links, domains and contacts.
+    Pure, so it is known before the submission's read (the filter's tokens include its features)."""
     signals: set[str] = set()
     features: set[str] = set()
     if honeypot:
         signals.add("honeypot")
     if form.signal:
         signals.add(form.signal)
-    if form_replayed:
-        signals.add("replayed_form")
     hosts = link_hosts(body)
     if hosts:
         signals.add("link")
@@ -69,13 +59,24 @@ def spam_evidence(
     if in_body.offers or in_name.offers:
         signals.add("contact_scheme")
     features.update(in_body.features | in_name.features)
+    return SpamEvidence(signals=tuple(sorted(signals)), features=tuple(sorted(features)))
+
+
+def with_reads(
+    evidence: SpamEvidence, *, form_replayed: bool, near_duplicate: bool, author: AuthorRecord | None
+) -> SpamEvidence:
+    """The edge's evidence and what the submission's read found: the token used before, a recent
+    near-duplicate, and the author's standing."""
+    signals = set(evidence.signals)
+    if form_replayed:
+        signals.add("replayed_form")
     if near_duplicate:
         signals.add("duplicate")
     if author is None or author.published == 0:
         signals.add("first_comment")
     if author is not None and author.rejected > 0:
         signals.add("rejected_before")
-    return SpamEvidence(signals=tuple(sorted(signals)), features=tuple(sorted(features)))
+    return replace(evidence, signals=tuple(sorted(signals)))
 
 
 def with_signal(evidence: SpamEvidence, signal: str) -> SpamEvidence:
