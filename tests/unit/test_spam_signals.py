@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import pytest
 from moderation.models import AuthorRecord
 from moderation.spam.contacts import contacts
@@ -266,3 +269,46 @@ def test_a_signal_added_later_keeps_them_sorted_and_unique() -> None:
     seen = SpamEvidence(signals=("first_comment", "too_fast"))
     assert with_signal(seen, "replayed_form").signals == ("first_comment", "replayed_form", "too_fast")
     assert with_signal(seen, "too_fast") == seen
+
+
+# --- the cost --------------------------------------------------------------------------------
+
+PROSE = (
+    "Thanks for the write-up. The part about DynamoDB transactions was exactly what I needed for "
+    "my own project this week, though I would have liked more on the cost of retries. "
+) * 30
+ADVERSARIAL = {
+    "digits": "1" * 5000,
+    "spaced digits": "1 " * 2500,
+    "dotted digits": "1." * 2500,
+    "parentheses": "(1)" * 1666,
+    "plus": "+1-" * 1666,
+    "at signs": "a@b." * 1250,
+    "local part": "a" * 4990 + "@b.com",
+    "spelled at": "a at " * 1000,
+    "bracketed at": "[at]" * 1250,
+    "handles": "@abcd " * 833,
+    "messengers": "whatsapp " * 555,
+}
+
+
+def _fastest(function: Callable[[str], object], text: str, repeat: int = 7) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _evidence_of(body: str) -> SpamEvidence:
+    return edge_evidence("Ada", body, honeypot=None, form=GOOD_FORM)
+
+
+@pytest.mark.parametrize("body", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
+def test_adversarial_bodies_cost_about_what_prose_costs(body: str) -> None:
+    """A ratio in one process, not a time (see test_text_rules): linear work is a small multiple
+    of prose of the same length, quadratic work hundreds of times it."""
+    prose = PROSE[: len(body)]
+    for function in (_evidence_of, band_digests):
+        assert _fastest(function, body) < 20 * _fastest(function, prose)

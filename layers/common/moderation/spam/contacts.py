@@ -70,8 +70,10 @@ _SPELLED_AT = re.compile(
 _EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]{1,64}+@(?P<domain>[\w-]{1,63}+(?:\.[\w-]{1,63}+){1,6}+)", re.IGNORECASE
 )
-# How near (in characters) a contact word or number must be to a messenger's name.
+# How near (in characters) a contact word or number must be to a messenger's name, and around
+# how many of the names to look (a text naming a messenger hundreds of times costs no more).
 _NEAR = 40
+_NEAR_LOOKS = 10
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,9 @@ def contacts(text: str) -> Contacts:
     phone, email = _has_phone(view), _has_email(view)
     features = {*(["contact:phone"] if phone else []), *(["contact:email"] if email else [])}
     offers = phone or email or bool(_CHAT_LINK.search(view))
-    for match in _MESSENGER.finditer(view):
+    for seen, match in enumerate(_MESSENGER.finditer(view)):
         features.add("contact:" + str(match.lastgroup).removesuffix("_han"))
-        if not offers:
+        if not offers and seen < _NEAR_LOOKS:
             around = view[max(0, match.start() - _NEAR) : match.end() + _NEAR]
             offers = bool(
                 _HANDLE.search(around) or _ACCOUNT_NUMBER.search(around) or _CONTACT_WORDS.search(around)
