@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, Request, Route, expect
+from playwright.sync_api import Browser, Dialog, Page, Request, Response, Route, expect
 
 from tests.support.local_stack import LocalStackProcess, free_port, local_stack
 
@@ -259,6 +259,31 @@ def test_the_honeypot_is_out_of_sight_and_reach_and_a_post_carries_a_valid_token
         "GET", f"/moderation/queue?status=published&post_id={post_id}", headers=auth(blog)
     ).body["items"]
     assert item["spam_signals"] == ["first_comment"]
+
+
+def test_a_form_left_open_for_hours_gets_a_fresh_token_when_the_reader_starts_writing(
+    page: Page, blog: Blog
+) -> None:
+    post_id = "open-tab"
+    tokens: list[str] = []
+
+    def keep_tokens(response: Response) -> None:
+        if response.url.endswith(f"/posts/{post_id}/form"):
+            tokens.append(response.json()["token"])
+
+    page.on("response", keep_tokens)
+    with page.expect_response(lambda response: response.url.endswith("/form")):
+        page.goto(blog.url(post_id))
+    # WHEN the reader comes back to the tab two hours later and clicks into the form
+    page.evaluate("document.querySelector('[data-comments]').commentsWidget.formTokenAt -= 2 * 3600 * 1000")
+    with page.expect_response(lambda response: response.url.endswith("/form")):
+        page.locator('form [name="author_name"]').click()
+    # THEN a second token was fetched, and moving on to the next field fetches no third
+    assert len(set(tokens)) == 2
+    fetched_at = "document.querySelector('[data-comments]').commentsWidget.formTokenAt"
+    renewed = page.evaluate(fetched_at)
+    page.locator('form [name="body"]').click()
+    assert page.evaluate(fetched_at) == renewed
 
 
 def test_markup_a_reader_wrote_is_shown_as_text(page: Page, blog: Blog) -> None:

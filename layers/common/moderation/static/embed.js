@@ -9,6 +9,8 @@
   var MAX_DEPTH = 4;
   var PAGE = 20;
   var RETRIES = 3;
+  // A form token older than this is renewed when the reader starts writing (tabs stay open for days).
+  var TOKEN_RENEW_MS = 3600 * 1000;
 
   var TEXT = {
     en: {
@@ -193,7 +195,10 @@
       this.replying, document.createTextNode(" "),
       el("button", { type: "button", "class": "c-link", text: t.cancel, on: { click: function () { w.replyTo(null); } } })
     ]);
-    this.form = el("form", { novalidate: true, on: { submit: function (event) { event.preventDefault(); w.submit(true); } } }, [
+    this.form = el("form", { novalidate: true, on: {
+      submit: function (event) { event.preventDefault(); w.submit(true); },
+      focusin: function () { if (Date.now() - w.formTokenAt > TOKEN_RENEW_MS) w.fetchFormToken(); }
+    } }, [
       this.field(t.name, el("input", { name: "author_name", maxlength: "80", required: true, autocomplete: "name" })),
       this.field(t.email, el("input", { name: "author_email", type: "email", autocomplete: "email" })),
       this.replyBar,
@@ -225,6 +230,7 @@
   // token used before, is a spam signal. Without one (the request failed) the comment still goes.
   Widget.prototype.fetchFormToken = function () {
     var w = this;
+    this.formTokenAt = Date.now();
     return this.getJson(this.url("/form")).then(function (answer) { w.formToken = answer.token; }, function () {
       w.formToken = null;
     });
