@@ -94,16 +94,18 @@ class NewComment(BoundaryModel):
         description="ask first: if the model's scores alone would hold or reject it, answer 200 with a nudge "
         "and store nothing",
     )
+    # Bounds generous beyond what the widget sends: a forged token or a filled honeypot is a spam
+    # signal, not a refusal that would tell a bot what to change.
     form_token: str | None = Field(
         default=None,
-        max_length=128,
+        max_length=1000,
         description="the token of GET /posts/{post_id}/form, fetched when the form was shown; optional "
         "(other frontends may leave it out), but one too young, expired, reused or not issued for this post "
         "is a spam signal",
     )
     website: str | None = Field(
         default=None,
-        max_length=200,
+        max_length=MAX_BODY_CHARS,
         description="the widget's honeypot, a field people never see: the widget sends it empty; filled "
         "in, it is a spam signal. Sending it at all says the request came from the widget, which always "
         "sends a form_token too",
