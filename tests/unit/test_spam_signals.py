@@ -238,6 +238,12 @@ def test_links_give_their_domains_and_count() -> None:
     assert {"domain:example.com", "domain:example.org", "links:3"} <= set(seen.features)
 
 
+def test_a_link_to_no_site_counts_as_a_link_but_names_no_domain() -> None:
+    seen = evidence("Try http://localhost:8080/admin")
+    assert "link" in seen.signals
+    assert seen.features == ("links:1",)
+
+
 def test_a_link_or_an_address_in_the_name_is_a_signal() -> None:
     assert evidence(name="Cheap Essays essays.example.com").signals == ("link_in_name",)
     seen = evidence(name="sales@essays-help.com")

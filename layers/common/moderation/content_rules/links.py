@@ -74,17 +74,11 @@ def link_view(text: str) -> str:
 
 def count_links(text: str) -> int:
     """How many distinct links the comment holds."""
-    return len(_targets(text))
+    return len(link_targets(text))
 
 
-def link_hosts(text: str) -> list[str]:
-    """The distinct hosts the comment's links point to, as the link counter reads them (decoded
-    IDNA labels, canonical IP addresses), in no particular order."""
-    return list({host for host, _ in _targets(text)})
-
-
-def _targets(text: str) -> set[tuple[str, str]]:
-    """Each link's canonical host and path."""
+def link_targets(text: str) -> set[tuple[str, str]]:
+    """Each distinct link's canonical host (decoded IDNA labels, canonical IP addresses) and path."""
     view = link_view(text)
     targets: set[tuple[str, str]] = set()
     for match in _URL.finditer(view):

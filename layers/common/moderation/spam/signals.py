@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from moderation.content_rules.links import link_hosts
+from moderation.content_rules.links import link_targets
 from moderation.models import AuthorRecord
 from moderation.spam.contacts import contacts
 from moderation.spam.domains import registrable_domain
@@ -43,16 +43,14 @@ def edge_evidence(author_name: str, body: str, *, honeypot: str | None, form: Fo
         signals.add("honeypot")
     if form.signal:
         signals.add(form.signal)
-    hosts = link_hosts(body)
-    if hosts:
+    links, name_links = link_targets(body), link_targets(author_name)
+    if links:
         signals.add("link")
-        features.add(f"links:{min(len(hosts), MOST_LINKS_COUNTED)}")
-        features.update(f"domain:{registrable_domain(host)}" for host in hosts)
-    name_hosts = link_hosts(author_name)
-    if name_hosts:
+        features.add(f"links:{min(len(links), MOST_LINKS_COUNTED)}")
+    if name_links:
         signals.add("link_in_name")
         features.add("name:link")
-        features.update(f"domain:{registrable_domain(host)}" for host in name_hosts)
+    features.update(f"domain:{registrable_domain(host)}" for host in _sites(links | name_links))
     in_body, in_name = contacts(body), contacts(author_name)
     if in_name.email:
         features.add("name:email")
@@ -77,6 +75,12 @@ def with_reads(
     if author is not None and author.rejected > 0:
         signals.add("rejected_before")
     return replace(evidence, signals=tuple(sorted(signals)))
+
+
+def _sites(targets: set[tuple[str, str]]) -> set[str]:
+    """The hosts among the links that name a site: a dotted name or an IP address, not a bare
+    `localhost` (nor what the link counter takes from a scheme alone, such as `tel:`)."""
+    return {host for host, _ in targets if "." in host or ":" in host}
 
 
 def with_signal(evidence: SpamEvidence, signal: str) -> SpamEvidence:
