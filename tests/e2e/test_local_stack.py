@@ -193,3 +193,34 @@ def test_reports_closed_posts_and_bulk_decisions_over_http(stack: LocalStackProc
     )
     assert bulk.body == {"results": [{"id": published, "status": "rejected"}]}
     assert stack.request("GET", "/moderation/me", headers=moderator).body == {"name": "local-moderator"}
+
+
+def test_the_form_token_route_and_its_signals_over_http(stack: LocalStackProcess) -> None:
+    # GIVEN the widget's form, shown on a page of an allowed origin
+    shown = stack.request("GET", "/posts/e2e-form/form", headers={"Origin": stack.base_url})
+    assert shown.status == 200
+    assert shown.headers["access-control-allow-origin"] == stack.base_url
+    assert "/posts/{post_id}/form" in stack.request("GET", "/openapi.json").body["paths"]
+    token = shown.body["token"]
+
+    # WHEN a comment comes back with it at once, and then another with the same token
+    path = comments_path("e2e-form")
+    first = stack.request(
+        "POST", path, {"author_name": "Ada", "body": "Quick", "form_token": token, "website": ""}
+    )
+    again = stack.request(
+        "POST", path, {"author_name": "Ada", "body": "Again", "form_token": token, "website": ""}
+    )
+
+    # THEN both are accepted, and moderators see what the edge saw of each
+    assert (first.status, again.status) == (201, 201)
+    moderator = {"Authorization": f"Bearer {stack.token}"}
+    seen = [
+        stack.request("GET", f"/moderation/comments/{posted.body['id']}", headers=moderator).body[
+            "spam_signals"
+        ]
+        for posted in (first, again)
+    ]
+    assert "too_fast" in seen[0]
+    assert "replayed_form" not in seen[0]
+    assert "replayed_form" in seen[1]
