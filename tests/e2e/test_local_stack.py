@@ -128,8 +128,10 @@ def test_without_any_model_it_starts_loudly_and_holds_everything(tmp_path: objec
 
 
 def test_a_fresh_clone_scores_with_the_starter_model_from_the_project(tmp_path: object) -> None:
-    # No `make model` output: MODEL_DIR points where nothing is, as on a fresh clone.
-    with local_stack(MODERATION_SCORER="", MODEL_DIR=str(tmp_path), STARTER_MODEL_DIR="") as fresh:
+    # No `make model` output: MODEL_DIR points where nothing is, as on a fresh clone; nor APP_SECRET.
+    with local_stack(
+        MODERATION_SCORER="", MODEL_DIR=str(tmp_path), STARTER_MODEL_DIR="", APP_SECRET=""
+    ) as fresh:
         scoring = next(line for line in fresh.log.splitlines() if line.strip().startswith("scoring:"))
         assert "starter:alt-profanity-check==1.9.1" in scoring
         assert str(ROOT / "layers" / "scoring" / "starter") in scoring
@@ -142,6 +144,11 @@ def test_a_fresh_clone_scores_with_the_starter_model_from_the_project(tmp_path: 
         assert (insult.status, insult.body["status"]) == (202, "pending")
         published = [item["body"] for item in fresh.request("GET", path).body["items"]]
         assert published == ["hello there, nice post"]
+        queue = fresh.request("GET", "/moderation/queue", headers={"Authorization": f"Bearer {fresh.token}"})
+        assert [item["body"] for item in queue.body["items"]] == ["you are a fucking idiot"]
+        # AND a first run warns of nothing: `make run` sets the random APP_SECRET the README says
+        assert '"level":"WARNING"' not in fresh.log
+        assert "Warning" not in fresh.log
 
 
 def test_the_model_is_looked_for_in_the_project_not_in_lambdas_opt() -> None:

@@ -119,10 +119,11 @@ class LocalStack:
         # project's: `make model` output in model/ if there is one, else the committed starter.
         os.environ.setdefault("MODEL_DIR", str(self.template.root / "model"))
         os.environ.setdefault("STARTER_MODEL_DIR", str(self.template.root / STARTER_DIR))
+        # Before the template's values: its APP_SECRET is "" (AWS reads the secret's ARN instead).
+        os.environ.setdefault("APP_SECRET", secrets.token_urlsafe(32))
         for route in self.routes:
             for key, value in self.template.environment(route.function).items():
                 os.environ.setdefault(key, value)
-        os.environ.setdefault("APP_SECRET", secrets.token_urlsafe(32))
         check_settings()
         if WEBHOOK_FUNCTION in consumers:
             for key, value in webhook_environment(self.template).items():
