@@ -42,13 +42,6 @@ SAM_VENV_BIN = ROOT / ".sam-venv" / "bin"
 # The SDK the Lambda runtime brings (functions and layers don't ship boto3); the dev venv's version.
 RUNTIME_BOTO3 = "boto3==1.44.8"
 HERE = Path(__file__).resolve().parent
-# Ignores SIGINT, as a non-interactive shell does for `command &`, then runs the rest of its
-# arguments as Python's (exec keeps the ignored signal).
-BACKGROUND_JOB = (
-    "-c",
-    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
-    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])",
-)
 DEVELOPMENT_PATH = os.pathsep.join(str(ROOT / part) for part in ("tools", "layers/common", "."))
 
 
@@ -133,7 +126,7 @@ def running_local_aws(work: Path, *, as_a_background_job: bool = False) -> Itera
         processes.running(
             [
                 sys.executable,
-                *(BACKGROUND_JOB if as_a_background_job else ()),
+                *(processes.BACKGROUND_JOB if as_a_background_job else ()),
                 *("-m", "moderation_tools", "local-aws"),
                 *("--port", "0", "--host-for-containers", "127.0.0.1", "--env-file", str(env_file)),
             ],

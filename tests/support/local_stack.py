@@ -33,6 +33,7 @@ class LocalStackProcess:
     base_url: str
     token: str
     log_path: Path
+    process: subprocess.Popen[bytes]
 
     def request(
         self,
@@ -72,8 +73,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_stack(**environment: str) -> Iterator[LocalStackProcess]:
-    """`moderation serve` with a scripted scorer unless told otherwise; stopped on exit."""
+def local_stack(*, as_a_background_job: bool = False, **environment: str) -> Iterator[LocalStackProcess]:
+    """`moderation serve` with a scripted scorer unless told otherwise; stopped on exit.
+    `as_a_background_job`: started with SIGINT ignored, as a shell script's `make run &` starts it."""
     port = free_port()
     token = "test-moderator-token"
     env = {
@@ -92,13 +94,17 @@ def local_stack(**environment: str) -> Iterator[LocalStackProcess]:
         log_path = Path(log.name)
         try:
             with processes.running(
-                [sys.executable, "-m", "moderation_tools", "serve", "--port", str(port)],
+                [
+                    sys.executable,
+                    *(processes.BACKGROUND_JOB if as_a_background_job else ()),
+                    *("-m", "moderation_tools", "serve", "--port", str(port)),
+                ],
                 cwd=ROOT,
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             ) as process:
-                stack = LocalStackProcess(f"http://127.0.0.1:{port}", token, log_path)
+                stack = LocalStackProcess(f"http://127.0.0.1:{port}", token, log_path, process)
                 _wait_until_serving(stack, process)
                 yield stack
         finally:

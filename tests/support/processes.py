@@ -23,6 +23,14 @@ PR_SET_PDEATHSIG = 1
 # Loaded before any fork: the child between fork and exec may call only what is already there.
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
 
+# `python -c BACKGROUND_JOB args...` runs `python args...` with SIGINT ignored, as a shell script's
+# `command &` starts it: what a server must still stop on.
+BACKGROUND_JOB = (
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])",
+)
+
 
 def _in_the_child(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
