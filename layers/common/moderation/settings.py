@@ -75,6 +75,17 @@ class Settings(BaseSettings):
         ge=0,
         description="the same author and body on a post within this many seconds is `duplicate_comment`",
     )
+    form_min_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        description="a comment sent sooner after the widget showed its form carries the spam signal "
+        "`too_fast` (see spam signals); `0` turns it off",
+    )
+    form_max_age_seconds: int = Field(
+        default=2 * 24 * 3600,
+        ge=60,
+        description="a form token older than this (2 days by default) carries the spam signal `expired_form`",
+    )
     rejected_retention_days: int = Field(
         default=30, ge=1, description="days a rejected comment is kept before DynamoDB's TTL deletes it"
     )

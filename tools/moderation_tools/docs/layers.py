@@ -73,8 +73,8 @@ LAYERS: tuple[Layer, ...] = (
     ),
     Layer(
         "models, rules and scoring",
-        "the pydantic models, the word and link rules, the scorers",
-        ("models", "content_rules", "scoring"),
+        "the pydantic models, the word and link rules, the spam signals, the scorers",
+        ("models", "content_rules", "spam", "scoring"),
     ),
     Layer(
         "core",
