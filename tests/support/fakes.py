@@ -7,7 +7,12 @@ from typing import Any
 from moderation.errors import DuplicateComment, StorageUnavailable
 from moderation.models import AuthorRecord, PostSettings, PostSettingsUpdate, Status, StoredComment
 from moderation.rate_limit import RateClaim, RateLog, RateRace
+from moderation.spam.bayes import Counts, SpamFilter
+from moderation.spam.seed import load_seed
 from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord, SubmissionKeys, SubmissionReads
+
+# The shipped seed's filter, as the submit function loads it.
+SEED_FILTER = SpamFilter(load_seed())
 
 
 class Clock:
@@ -86,6 +91,7 @@ class InMemoryStore:
             rate_log=self.get_rate_log(wanted.client_hash) if wanted.client_hash else None,
             author=self.author(wanted.author_key) if wanted.author_key else None,
             parent=self.get(wanted.parent_id) if wanted.parent_id else None,
+            spam=Counts() if wanted.spam_tokens else None,
         )
 
     def record_rate(self, claim: RateClaim) -> None:

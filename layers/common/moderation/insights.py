@@ -17,7 +17,7 @@ from pydantic import Field
 from moderation.errors import InvalidQuery
 from moderation.insights_tally import BIN_COUNT, HISTOGRAMS, OUTCOMES, OVERALL
 from moderation.models import BoundaryModel
-from moderation.policy import DEFAULT_THRESHOLDS
+from moderation.policy import DEFAULT_THRESHOLDS, SPAM_LABEL
 from moderation.store import DayTotals
 
 DEFAULT_PERIOD_DAYS = 30
@@ -33,6 +33,14 @@ class AutomaticCounts(BoundaryModel):
 class ModeratorCounts(BoundaryModel):
     approved: int = 0
     rejected: int = 0
+    spam: int = Field(default=0, description="rejections as spam (counted apart from rejected)")
+
+
+class SpamFilterFigures(BoundaryModel):
+    flagged: int = Field(description="comments the spam filter held or rejected")
+    confirmed: int = Field(description="... whose latest moderator decision rejected them (spam or not)")
+    cleared: int = Field(description="... that moderators approved")
+    precision: float | None = Field(description="confirmed / (confirmed + cleared); null before any decision")
 
 
 class Overturns(BoundaryModel):
@@ -100,6 +108,7 @@ class InsightsReport(BoundaryModel):
     bin_count: int = BIN_COUNT
     overall: Figures
     labels: dict[str, Figures]
+    spam_filter: SpamFilterFigures
     shadow: Shadow | None
 
 
@@ -210,7 +219,9 @@ def figures(counters: Mapping[str, int], scope: str, target: float) -> Figures:
     return Figures(
         automatic=automatic,
         moderators=ModeratorCounts(
-            approved=count("moderators_approved"), rejected=count("moderators_rejected")
+            approved=count("moderators_approved"),
+            rejected=count("moderators_rejected"),
+            spam=count("moderators_spam"),
         ),
         held=ModeratorCounts(approved=count("held_approved"), rejected=count("held_rejected")),
         overturns=Overturns(
@@ -223,6 +234,17 @@ def figures(counters: Mapping[str, int], scope: str, target: float) -> Figures:
         histograms=histograms,
         curve=points,
         suggested=suggest(points, histograms.all, histograms.approved, target),
+    )
+
+
+def spam_filter_figures(counters: Mapping[str, int]) -> SpamFilterFigures:
+    confirmed = counters.get(f"{SPAM_LABEL}|flagged_confirmed", 0)
+    cleared = counters.get(f"{SPAM_LABEL}|flagged_cleared", 0)
+    return SpamFilterFigures(
+        flagged=counters.get(f"{SPAM_LABEL}|flagged", 0),
+        confirmed=confirmed,
+        cleared=cleared,
+        precision=_rate(confirmed, confirmed + cleared),
     )
 
 
@@ -277,5 +299,6 @@ class InsightsService:
             model=current.model,
             overall=figures(live.counters, OVERALL, target),
             labels={label: figures(live.counters, label, target) for label in labels_of(live.counters)},
+            spam_filter=spam_filter_figures(live.counters),
             shadow=shadow_block(shadow, target),
         )

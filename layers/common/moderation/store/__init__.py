@@ -18,6 +18,7 @@ Comments written with an e-mail carry `author_email_hash`, the key of the sparse
 | reader's report | REPORT#<comment id>                | CLIENT#<hash> | reports     |
 | author's record | AUTHOR#<author_key>                | AUTHOR        | authors     |
 | post settings   | POST#<post_id>                     | SETTINGS      | posts       |
+| spam filter     | SPAM#TOKEN#<t> / SPAM#TOTALS / SPAM#LESSON#<id> | SPAM | spam    |
 | insights        | INSIGHTS#[SHADOW#]ALL / ...#POST#<id> | DAY#<date>#<n> | insights  |
 
 Published comments also carry `thread` (`<post_id>#<parent_id or ->`), the key of the sparse
@@ -45,6 +46,7 @@ from moderation.store.imports import Imports
 from moderation.store.insights import DayTotals, Insights
 from moderation.store.posts import Posts
 from moderation.store.reports import DuplicateReport, Reports
+from moderation.store.spam import SpamState
 from moderation.store.submissions import SubmissionKeys, SubmissionReads, Submissions
 from moderation.store.table import TableAccess, connect
 from moderation.store.threads import Threads
@@ -77,6 +79,7 @@ class DynamoCommentStore(
     Insights,
     Imports,
     Submissions,
+    SpamState,
 ):
     """Every part of the store over one table."""
 
