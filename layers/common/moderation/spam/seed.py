@@ -17,7 +17,8 @@ class SeedError(Exception):
     """The seed is missing or not what `make spam-seed` writes."""
 
 
-def load_seed(path: Path = SEED_PATH) -> Counts:
+def load_seed(path: Path | None = None) -> Counts:
+    path = path or SEED_PATH
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return seed_from_data(data)
