@@ -234,3 +234,28 @@ def test_with_the_filter_off_there_is_no_spam_score(
 
     assert result.status == 201
     assert "spam" not in stored(aws, result.body["id"])["scores"]
+
+
+def test_insights_show_the_spam_filters_precision_and_spam_apart_from_abuse(
+    post_comment: Post, aws: Any, moderate: Moderate
+) -> None:
+    # GIVEN two comments the filter held or rejected as spam, and an abusive one the model rejected
+    confirmed = post(post_comment, SPAM, author="Fast Loans").body["id"]
+    cleared = post(post_comment, "Payday loans with no credit check at https://loans.example").body["id"]
+    abuse = post(post_comment, "you will regret this [[threat=0.95]]").body["error"]["details"]["id"]
+    assert all("spam:content" in stored(aws, c)["reasons"] for c in (confirmed, cleared))
+    assert "spam:content" not in stored(aws, abuse)["reasons"]
+
+    # WHEN moderators confirm the first as spam and approve the second
+    assert moderate("POST", f"comments/{confirmed}/decision", {"action": "spam"}).status == 200
+    assert moderate("POST", f"comments/{cleared}/decision", {"action": "approve"}).status == 200
+
+    # THEN the filter's precision is one of two, and spam is counted apart from other rejections
+    report = moderate("GET", "insights").body
+    assert report["spam_filter"] == {"flagged": 2, "confirmed": 1, "cleared": 1, "precision": 0.5}
+    assert report["overall"]["moderators"] == {"approved": 1, "rejected": 0, "spam": 1}
+    # AND spam has per-label figures like the toxicity labels: its scores against the verdicts
+    spam = report["labels"]["spam"]
+    assert sum(spam["histograms"]["all"]) == 3
+    assert sum(spam["histograms"]["rejected"]) == 1
+    assert sum(spam["histograms"]["approved"]) == 1

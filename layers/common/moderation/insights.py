@@ -33,6 +33,9 @@ class AutomaticCounts(BoundaryModel):
 class ModeratorCounts(BoundaryModel):
     approved: int = 0
     rejected: int = 0
+
+
+class ModeratorDecisions(ModeratorCounts):
     spam: int = Field(default=0, description="rejections as spam (counted apart from rejected)")
 
 
@@ -74,7 +77,7 @@ class Suggestion(BoundaryModel):
 
 class Figures(BoundaryModel):
     automatic: AutomaticCounts
-    moderators: ModeratorCounts = Field(description="every moderator decision on the period's comments")
+    moderators: ModeratorDecisions = Field(description="every moderator decision on the period's comments")
     held: ModeratorCounts = Field(description="the latest moderator decision on the comments the model held")
     overturns: Overturns
     histograms: Histograms
@@ -218,7 +221,7 @@ def figures(counters: Mapping[str, int], scope: str, target: float) -> Figures:
     points = curve(histograms.all, histograms.rejected)
     return Figures(
         automatic=automatic,
-        moderators=ModeratorCounts(
+        moderators=ModeratorDecisions(
             approved=count("moderators_approved"),
             rejected=count("moderators_rejected"),
             spam=count("moderators_spam"),
