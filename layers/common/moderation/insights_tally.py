@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 from moderation.models import AutomaticDecision, HistoryEntry, Status, StoredComment
-from moderation.policy import SPAM_LABEL, Thresholds, comment_score, decide
+from moderation.policy import SPAM_LABEL, Thresholds, comment_score, decide, toxicity_scores
 
 BIN_COUNT = 20
 OVERALL = "*"
@@ -95,7 +95,9 @@ def _reports(history: list[HistoryEntry]) -> int:
 def figures(scores: Mapping[str, float], decided: Outcome, history: list[HistoryEntry]) -> Counter[str]:
     """The comment's contribution to Figures, for the model whose `scores` decided `decided`."""
     # The overall score is the model's (toxicity); spam is a label of its own.
-    scopes: list[tuple[str, float | None]] = [(OVERALL, comment_score(scores) if scores else None)]
+    scopes: list[tuple[str, float | None]] = [
+        (OVERALL, comment_score(scores) if toxicity_scores(scores) else None)
+    ]
     scopes += sorted(scores.items())
     verdict = latest_verdict(history)
     decisions = _decisions(history)
@@ -158,7 +160,7 @@ def shadow(comment: StoredComment) -> Counter[str]:
     """The contribution to the shadow aggregates of a comment the shadow model scored (and whose
     live model scored it too: there is nothing to compare otherwise)."""
     automatic = comment.automatic
-    if automatic is None or not comment.shadow_scores or not comment.scores:
+    if automatic is None or not comment.shadow_scores or not toxicity_scores(comment.scores):
         return Counter()
     candidate = model_outcome(comment.shadow_scores, automatic)
     current = model_outcome(comment.scores, automatic)

@@ -349,7 +349,7 @@ class CommentService:
             # What insights compare moderators' decisions with: the model and thresholds in force.
             automatic=AutomaticDecision(
                 status=decision.status,
-                model=self._model if scores else None,
+                model=self._model if toxicity_scores(scores) else None,
                 review=self._thresholds.review,
                 reject=self._thresholds.reject,
             ),
