@@ -188,8 +188,10 @@ async function loadCounts() {
 
 function drivers(item) {
   // The labels the decision named (reasons like "score:insult"), else any score that would hold.
+  // The spam score has thresholds of its own: it drove the decision when the spam filter's reason is there.
   const named = new Set(item.reasons.filter((r) => r.startsWith("score:")).map((r) => r.slice(6)));
-  return (label, value) => named.has(label) || value >= HOLD_SCORE;
+  if (item.reasons.includes("spam:content")) named.add("spam");
+  return (label, value) => named.has(label) || (label !== "spam" && value >= HOLD_SCORE);
 }
 
 function reasonText(reason, item) {
