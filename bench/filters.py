@@ -44,6 +44,12 @@ def adversarial() -> dict[str, str]:
         "<<<<…": ("<a" * LENGTH)[:LENGTH],
         "ha ha http://…": ("http://a." * LENGTH)[:LENGTH],
         "i d i o …": ("i d i o " * LENGTH)[:LENGTH],
+        "RLO a RLO a …": ("\u202ea" * LENGTH)[:LENGTH],
+        "RLO RLI a PDI PDF …": ("\u202e\u2067a\u2069\u202c" * LENGTH)[:LENGTH],
+        "a•a•a•…": ("a\u2022" * LENGTH)[:LENGTH],
+        "a.a⏎a.a⏎…": ("a.a\n" * LENGTH)[:LENGTH],
+        "magnet:?magnet:?…": ("magnet:?" * LENGTH)[:LENGTH],
+        "🇦🇦🇦…": "\U0001f1e6" * LENGTH,
     }
 
 

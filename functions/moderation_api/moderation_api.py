@@ -14,6 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import observability, runtime
+from moderation.addresses import AddressBlocks
 from moderation.authors import AuthorActions
 from moderation.errors import DomainError
 from moderation.http import create_resolver, resolve
@@ -23,6 +24,8 @@ from moderation.http.openapi_docs import COMMON_ERRORS, json_response
 from moderation.insights import InsightsReport, InsightsService
 from moderation.models import (
     POST_ID_PATTERN,
+    AddressActionRequest,
+    AddressReach,
     AuthorActionRequest,
     AuthorExport,
     AuthorRecord,
@@ -72,6 +75,7 @@ def current_moderator() -> Moderator:
 Service = Annotated[ReviewService, Depends(runtime.review_service)]
 Privacy = Annotated[PrivacyService, Depends(runtime.privacy_service)]
 Authors = Annotated[AuthorActions, Depends(runtime.author_actions)]
+Addresses = Annotated[AddressBlocks, Depends(runtime.address_blocks)]
 Posts = Annotated[PostModeration, Depends(runtime.post_moderation)]
 Insights = Annotated[InsightsService, Depends(runtime.insights_service)]
 AuthorKeyPath = Annotated[str, Path(pattern=r"^[0-9a-f]{24}$")]
@@ -132,6 +136,40 @@ def decide(
     updated = service.decide(comment_id, decision, caller)
     metrics.add_metric(name=f"Decisions_{decision.action}", unit=MetricUnit.Count, value=1)
     return updated
+
+
+@app.get(
+    "/moderation/comments/<comment_id>/address",
+    summary="Whether the comment's address is blocked, and whom blocking it reaches (readers seen from it)",
+    responses={
+        200: json_response("the block and its reach", AddressReach),
+        404: json_response("not_found: no comment with this id, or none with a known address"),
+        **AUTH_ERRORS,
+        **COMMON_ERRORS,
+    },
+)
+@tracer.capture_method
+def comment_address(comment_id: CommentIdPath, addresses: Addresses, _caller: Caller) -> AddressReach:
+    return addresses.reach(comment_id)
+
+
+@app.post(
+    "/moderation/comments/<comment_id>/address",
+    summary="Block the comment's address (every reader's new comments from it held, for 30 days) or unblock",
+    responses={
+        200: json_response("the block and its reach after the action", AddressReach),
+        404: json_response("not_found: no comment with this id, or none with a known address"),
+        **AUTH_ERRORS,
+        **COMMON_ERRORS,
+    },
+)
+@tracer.capture_method
+def act_on_address(
+    comment_id: CommentIdPath, request: AddressActionRequest, addresses: Addresses, caller: Caller
+) -> AddressReach:
+    reach = addresses.act(comment_id, request, caller)
+    metrics.add_metric(name=f"Addresses_{request.action}", unit=MetricUnit.Count, value=1)
+    return reach
 
 
 @app.post(

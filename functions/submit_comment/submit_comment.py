@@ -63,7 +63,10 @@ def submission_response(submission: Submission | Nudge) -> Response[Any]:
                 nudge=NudgeDetails(labels=submission.labels, message=submission.message)
             ).model_dump(mode="json"),
         )
-    headers = {"Idempotent-Replayed": "true"} if submission.replayed else None
+    headers = {"Idempotent-Replayed": "true"} if submission.replayed else {}
+    if submission.reader_key:
+        # For the browser to keep and send back as `reader_key`: its comments' standing goes with it.
+        headers["Reader-Key"] = submission.reader_key
     if submission.status == "rejected":
         return error_response(
             422,

@@ -109,6 +109,89 @@ def test_moderating_in_the_console_changes_the_public_list(page: Page, stack: Lo
     assert dialogs == []
 
 
+def test_with_no_post_chosen_no_post_settings_or_bulk_bar_show(page: Page, stack: LocalStackProcess) -> None:
+    posts_asked: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            posts_asked.append(f"{request.method} {request.url}")
+            if "/moderation/posts" in request.url
+            else None
+        ),
+    )
+    # GIVEN a moderator looking at every post's queue, nothing selected
+    submit(stack, "Nell", "Waiting on any post [[insult=0.6]]")
+    sign_in(page, stack, stack.token)
+    expect(page.locator("#queue > li").first).to_be_visible()
+    # THEN neither "This post:" nor the bar for selected comments is there to act on
+    settings = page.locator("#post-settings")
+    expect(settings).to_be_hidden()
+    expect(page.locator("#bulk")).to_be_hidden()
+
+    # WHEN one post is shown, THEN its settings are, read from that post
+    filters = page.locator("#filters")
+    filters.get_by_label("Post").fill(POST)
+    filters.get_by_role("button", name="Show").click()
+    expect(settings.get_by_label("every new comment waits for a moderator")).to_be_visible()
+    # and WHEN back to all posts, THEN they go again
+    filters.get_by_label("Post").fill("")
+    filters.get_by_role("button", name="Show").click()
+    expect(settings).to_be_hidden()
+    expect(page.locator("#queue > li").first).to_be_visible()
+    assert posts_asked == [f"GET {stack.base_url}/moderation/posts/{POST}"]
+
+
+def test_after_scrolling_the_claim_confirmation_and_the_chosen_comment_stay_below_the_sticky_header(
+    page: Page, stack: LocalStackProcess
+) -> None:
+    post = "browser-claim"
+    for n in range(12):
+        reply = stack.request(
+            "POST", f"/posts/{post}/comments", {"author_name": "Cat", "body": f"Held {n} [[insult=0.6]]"}
+        )
+        assert reply.status == 202, reply.body
+    # GIVEN a long queue, scrolled down until the Claim button sits just below the sticky header
+    sign_in(page, stack, stack.token)
+    filters = page.locator("#filters")
+    filters.get_by_label("Post").fill(post)
+    filters.get_by_role("button", name="Show").click()
+    items = page.locator("#queue > li")
+    expect(items).to_have_count(12)
+    page.evaluate(
+        """() => {
+          const below = document.querySelector("header.bar").getBoundingClientRect().bottom;
+          window.scrollBy(0, document.querySelector("#claim").getBoundingClientRect().top - below - 4);
+        }"""
+    )
+    assert page.evaluate("window.scrollY") > 0
+
+    # WHEN claiming
+    page.get_by_role("button", name="Claim the next 10").click()
+    notice = page.locator("#notice")
+    expect(notice).to_contain_text("You hold 10 comment(s) until")
+    expect(items.first.locator(".claim")).to_contain_text("claimed by local-moderator")
+
+    # THEN the confirmation is in view, below the header rather than under it
+    header = page.locator("header.bar").bounding_box()
+    said = notice.bounding_box()
+    viewport = page.viewport_size
+    assert header is not None
+    assert said is not None
+    assert viewport is not None
+    assert said["y"] >= header["y"] + header["height"]
+    assert said["y"] + said["height"] <= viewport["height"]
+
+    # WHEN moving down the queue with the keyboard and back up to the first comment
+    for key in ["j"] * 11 + ["k"] * 11:
+        page.keyboard.press(key)
+    expect(items.first).to_have_class(re.compile(r"\bselected\b"))
+    # THEN it was scrolled into view below the sticky header and the notice, not under them
+    chosen = items.first.bounding_box()
+    assert chosen is not None
+    assert page.evaluate("window.scrollY") > 0
+    assert chosen["y"] >= said["y"] + said["height"]
+
+
 def _decide_elsewhere(stack: LocalStackProcess, comment_id: str) -> Any:
     reply = stack.request(
         "POST",

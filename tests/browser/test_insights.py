@@ -43,11 +43,17 @@ class InsightsRoute:
         route.fulfill(status=self.status, content_type="application/json", body=json.dumps(self.answer))
 
 
-def open_insights(page: Page, stack: LocalStackProcess, answer: dict[str, Any]) -> InsightsRoute:
+def open_at_sign_in(page: Page, stack: LocalStackProcess, answer: dict[str, Any]) -> InsightsRoute:
+    """The console with the moderator's token typed in, not yet used."""
     insights = InsightsRoute(answer)
     page.route("**/moderation/insights*", insights.handle)
     page.goto(f"{stack.base_url}/console")
     page.get_by_label("Token").fill(stack.token)
+    return insights
+
+
+def open_insights(page: Page, stack: LocalStackProcess, answer: dict[str, Any]) -> InsightsRoute:
+    insights = open_at_sign_in(page, stack, answer)
     page.get_by_role("button", name="Use this token").click()
     page.get_by_role("link", name="Insights").click()
     expect(page.locator("#insights-period")).not_to_be_empty()
@@ -285,14 +291,29 @@ def test_scored_comments_but_no_decision_yet_give_no_suggestion(page: Page, stac
     expect(curve.locator('.marker[data-kind="suggested"]')).to_have_count(0)
 
 
-def test_a_target_no_threshold_meets_is_said_plainly(page: Page, stack: LocalStackProcess) -> None:
+def test_a_target_no_reject_threshold_meets_is_said_of_the_reject_threshold(
+    page: Page, stack: LocalStackProcess
+) -> None:
+    # GIVEN moderators approved more than 5% of the comments at every score: no reject threshold
+    # meets the target, so the route suggests 1.0 and `met` is false (insights.suggest)
     answer = copy.deepcopy(fixture("decided"))
-    answer["overall"]["suggested"]["met"] = False
+    answer["overall"]["suggested"] |= {"reject_threshold": 1.0, "met": False}
     open_insights(page, stack, answer)
-    expect(page.locator("#suggestion")).to_have_text(
-        "No review threshold meets your 5% target: the one that lets least through, 0.55,"
-        " would hold 26 comments and let 4.8% of what you reject through."
+    # THEN the review threshold, which always meets the target, is suggested as usual
+    suggestion = page.locator("#suggestion")
+    expect(suggestion).to_have_text(
+        "A review threshold of 0.55 would hold 26 comments and let 4.8% of what you reject through"
+        " — meets your 5% target."
     )
+    expect(suggestion).not_to_have_attribute("data-met", "false")
+    # and the warning is the reject threshold's
+    reject = page.locator("#suggestion-reject")
+    expect(reject).to_have_text(
+        "No reject threshold meets your 5% target: whichever you take from 0.55 up, more than 5% of the"
+        " comments scoring that high or more were ones your moderators approved. The suggested 1.00"
+        " rejects only a perfect score and holds the rest for review."
+    )
+    expect(reject).to_have_attribute("data-met", "false")
 
 
 def test_signing_out_leaves_no_figures_on_screen(page: Page, stack: LocalStackProcess) -> None:
@@ -320,6 +341,28 @@ def test_coming_back_from_the_queue_asks_for_fresh_figures(page: Page, stack: Lo
     expect(page.locator("#shadow")).to_be_visible()
     assert len(insights.asked) == 2
     expect(page.get_by_role("link", name="Insights")).to_have_attribute("aria-current", "page")
+
+
+def test_going_to_insights_while_signing_in_asks_for_the_figures_once(
+    page: Page, stack: LocalStackProcess
+) -> None:
+    insights = open_at_sign_in(page, stack, fixture("decided"))
+
+    def navigate_meanwhile(me: Route) -> None:
+        # WHEN the moderator goes to Insights (as a bookmark or the back button would) while the
+        # console is still asking the API who they are
+        page.evaluate("location.hash = '#insights'")
+        me.continue_()
+
+    page.route("**/moderation/me", navigate_meanwhile)
+    page.get_by_role("button", name="Use this token").click()
+
+    # THEN the figures are shown, asked for once: the sign-in's view and the navigation are one
+    expect(page.locator("#who-name")).to_have_text("local-moderator")
+    expect(page.locator("#insights-period")).not_to_be_empty()
+    # (the queue's counts load after every request of the first view was sent)
+    expect(page.locator('#counts dd[data-status="pending"]')).not_to_have_text("–")
+    assert len(insights.asked) == 1
 
 
 def test_the_real_route_shows_the_decisions_just_made(page: Page, stack: LocalStackProcess) -> None:

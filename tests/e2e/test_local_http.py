@@ -206,7 +206,7 @@ def test_cors_allows_the_local_stacks_own_origin_by_default(stack: LocalStackPro
     # AND its real requests carry the origin and the exposed headers
     listed = stack.request("GET", "/posts/p/comments", headers={"Origin": stack.base_url})
     assert listed.headers["access-control-allow-origin"] == stack.base_url
-    assert listed.headers["access-control-expose-headers"] == "retry-after"
+    assert listed.headers["access-control-expose-headers"] == "retry-after,reader-key"
 
 
 def test_cors_says_nothing_to_other_origins(stack: LocalStackProcess) -> None:

@@ -88,6 +88,24 @@ def test_idempotent_retry_over_http(stack: LocalStackProcess) -> None:
     assert len(stack.request("GET", path).body["items"]) == 1
 
 
+def test_after_an_erasure_the_authors_key_and_text_are_forgotten_over_http(stack: LocalStackProcess) -> None:
+    # GIVEN a reader's comment posted with an Idempotency-Key (the local stack's transactions)
+    path = comments_path("e2e-erasure")
+    body = {"author_name": "Ida", "body": "words to forget", "author_email": "ida@example.com"}
+    first = stack.request("POST", path, body, headers={"Idempotency-Key": "ida-1"})
+    assert stack.request("POST", path, body).status == 409  # a duplicate, before the erasure
+    # WHEN a moderator erases the reader
+    moderator = {"Authorization": f"Bearer {stack.token}"}
+    erased = stack.request(
+        "POST", "/moderation/authors/erase", {"email": "ida@example.com"}, headers=moderator
+    )
+    assert erased.body == {"erased": 1}
+    # THEN the key no longer replays the erased comment, and the text is no duplicate any more
+    again = stack.request("POST", path, body, headers={"Idempotency-Key": "ida-1"})
+    assert again.status == 201
+    assert again.body["id"] != first.body["id"]
+
+
 def test_concurrent_posts_are_each_stored_once(stack: LocalStackProcess) -> None:
     path = comments_path("e2e-concurrent")
 

@@ -14,10 +14,10 @@ SECRET = "e2e-webhook-secret"
 
 
 def test_every_new_comment_and_every_decision_reaches_the_receiver_signed() -> None:
-    # GIVEN the local stack posting events to a receiver on 127.0.0.1
+    # GIVEN the local stack posting events to a receiver on 127.0.0.1 (opted in: a loopback target)
     with (
         webhook_receiver() as receiver,
-        local_stack(WEBHOOK_URLS=receiver.url, WEBHOOK_SECRET=SECRET) as stack,
+        local_stack(WEBHOOK_URLS=receiver.url, WEBHOOK_ALLOW_PRIVATE="true", WEBHOOK_SECRET=SECRET) as stack,
     ):
         moderator = {"Authorization": f"Bearer {stack.token}"}
         path = "/posts/e2e-webhooks/comments"

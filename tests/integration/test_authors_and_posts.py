@@ -47,6 +47,7 @@ def test_an_authors_record_counts_their_comments_as_they_are_decided(
 
     assert moderate("GET", f"authors/{key}").body == {
         "author_key": key,
+        "author_key_kind": "email",
         "published": 1,
         "pending": 1,
         "rejected": 0,

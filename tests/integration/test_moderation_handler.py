@@ -62,6 +62,9 @@ def moderate(aws: Any) -> Moderate:
 def _event_name(path: str) -> str:
     if path.endswith("/decision"):
         return "moderation_decision"
+    if path.endswith("/address"):
+        # The GET and POST events differ only in method and body.
+        return "moderation_comment_address"
     if path.startswith("comments/"):
         return "moderation_comment"
     if path.startswith("authors/"):

@@ -141,3 +141,68 @@ def test_a_bad_address_is_refused_and_changes_nothing(
     assert privacy("erase", email).status == 422
     assert privacy("export", email).status == 422
     assert len(privacy("export", EMAIL).body["items"]) == 3
+
+
+def stored_text(table: Any) -> str:
+    """Everything the table holds, as one text (a test may Scan; the code never does)."""
+    items: list[dict[str, Any]] = []
+    scan: dict[str, Any] = {}
+    while True:
+        page = table.scan(**scan)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return json.dumps(items, default=str)
+        scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def test_erasure_also_removes_the_idempotency_record_and_the_duplicate_guard(
+    aws: Any, privacy: Call, post_comment: Call
+) -> None:
+    # GIVEN a reader who posted twice with Idempotency-Keys, and another reader who did too
+    mine = {"author_name": "Zelda Quill", "body": "My unmistakable words", "author_email": EMAIL}
+    theirs = {"author_name": "Bob", "body": "Words of his own", "author_email": "bob@example.com"}
+    first = post_comment(mine, headers={"Idempotency-Key": "zelda-1"})
+    held = post_comment({**mine, "body": f"More of my words {HOLD}"}, headers={"Idempotency-Key": "zelda-2"})
+    other = post_comment(theirs, headers={"Idempotency-Key": "bob-1"})
+    assert [first.status, held.status, other.status] == [201, 202, 201]
+    # (before the erasure, the same key answers with the first comment, and the same text is a duplicate)
+    assert post_comment(mine, headers={"Idempotency-Key": "zelda-1"}).body["id"] == first.body["id"]
+    assert post_comment(mine).status == 409
+    # WHEN a moderator erases the reader
+    assert privacy("erase", EMAIL).body == {"erased": 2}
+    # THEN nothing stored holds their name or their words any more
+    text = stored_text(aws)
+    assert "Zelda" not in text
+    assert "my words" not in text.lower()
+    assert "unmistakable" not in text
+    # AND their old key no longer replays the erased answer, nor is the text a duplicate any more:
+    # the same request is a new comment
+    replayed = post_comment(mine, headers={"Idempotency-Key": "zelda-1"})
+    assert replayed.status == 201
+    assert replayed.body["id"] != first.body["id"]
+    # AND the other reader's records are untouched: their key still answers with their comment
+    # and their text is still a duplicate
+    assert post_comment(theirs, headers={"Idempotency-Key": "bob-1"}).body["id"] == other.body["id"]
+    assert post_comment(theirs).status == 409
+
+
+def test_a_guard_a_later_comment_took_over_is_kept_and_the_erasure_still_happens(
+    aws: Any, privacy: Call, post_comment: Call
+) -> None:
+    # GIVEN a reader's comment whose duplicate guard expired and was taken over by a later
+    # comment of the same name and text, posted without an e-mail
+    mine = {"author_name": "Ada", "body": "Same words", "author_email": EMAIL}
+    first = post_comment(mine)
+    later = "01LATERCOMMENT"
+    (guard,) = [item for item in aws.scan()["Items"] if str(item["pk"]).startswith("DEDUPE#")]
+    aws.update_item(
+        Key={"pk": guard["pk"], "sk": guard["sk"]},
+        UpdateExpression="SET comment_id = :later",
+        ExpressionAttributeValues={":later": later},
+    )
+    # WHEN the reader is erased
+    assert privacy("erase", EMAIL).body == {"erased": 1}
+    # THEN their comment is erased, and the later comment's guard is still there
+    assert runtime.store().get(first.body["id"]).author_name == "[erased]"  # type: ignore[union-attr]
+    kept = aws.get_item(Key={"pk": guard["pk"], "sk": guard["sk"]})["Item"]
+    assert kept["comment_id"] == later

@@ -223,12 +223,17 @@ def test_a_nudge_never_names_the_banned_word_that_matched(
     assert "scumbag" not in json.dumps(result.body)
 
 
-def test_nudges_count_against_the_rate_limit(
+def test_a_nudge_is_not_a_post_and_nudges_have_their_own_allowance(
     post_comment: Post, monkeypatch: pytest.MonkeyPatch, aws: Any
 ) -> None:
     monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "2")
     runtime.reset()
-    nudged = [post_comment(comment(f"dim take {n} [[insult=0.7]]", nudge=True)).status for n in range(2)]
-    assert nudged == [200, 200]
-    assert post_comment(comment("now a clean one")).status == 429
-    assert stored_comments(aws) == []
+    # GIVEN a writer nudged five times, rewording (the demo's fifth try was refused when nudges were posts)
+    nudged = [post_comment(comment(f"dim take {n} [[insult=0.7]]", nudge=True)) for n in range(9)]
+    assert [answer.status for answer in nudged[:5]] == [200] * 5
+    # THEN nudges stop only at four per post the limit allows, with a time to wait
+    assert [answer.status for answer in nudged[5:]] == [200, 200, 200, 429]
+    assert int(nudged[-1].headers["retry-after"]) >= 1
+    # AND the two posts of the minute are still the writer's, a third is not
+    assert [post_comment(comment(f"clean {n}")).status for n in range(3)] == [201, 201, 429]
+    assert len(stored_comments(aws)) == 2

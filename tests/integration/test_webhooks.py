@@ -3,10 +3,12 @@ moto's SQS; and the stream handler WebhookFunction runs, fed a DynamoDB stream e
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -19,6 +21,7 @@ from moderation.webhooks import LoggedDeadLetters, RetryPolicy, SqsDeadLetters, 
 from moto import mock_aws
 
 from tests.integration.conftest import LambdaContext
+from tests.support.certificates import self_signed
 from tests.support.webhook_receiver import Delivery, verify, webhook_receiver
 
 SECRET = b"webhook-secret"
@@ -61,6 +64,8 @@ def new_comment_event() -> Event:
 
 def sender(urls: tuple[str, ...], dead_letters: Any, sleep: RecordedSleep, **options: Any) -> WebhookSender:
     retry = RetryPolicy(attempts=3, first_delay_seconds=0.25, timeout_seconds=2)
+    # The receivers listen on 127.0.0.1: the opt-in local development uses.
+    options.setdefault("allow_private", True)
     return WebhookSender(urls, SECRET, dead_letters, retry=retry, sleep=sleep, **options)
 
 
@@ -138,6 +143,109 @@ def test_an_unreachable_receiver_is_retried_then_dead_lettered() -> None:
     assert dead.kept[0][2].startswith("unreachable")
 
 
+def test_a_redirect_is_a_failed_delivery_and_the_signature_never_reaches_its_target() -> None:
+    # GIVEN a receiver that answers 302, pointing at another receiver
+    with webhook_receiver() as target, webhook_receiver(redirect_to=target.url) as redirecting:
+        sleep, dead = RecordedSleep(), KeptDeadLetters()
+        event = new_comment_event()
+        # WHEN an event is sent to the redirecting one
+        delivered = sender((redirecting.url,), dead, sleep).send(event)
+    # THEN nothing is delivered, the redirect target never saw a request, and the copy is
+    # dead-lettered at once with where the receiver pointed
+    assert delivered == 0
+    assert len(redirecting.attempts) == 1
+    assert target.attempts == []
+    assert dead.kept == [(redirecting.url, event.id, f"HTTP 302 redirect to {target.url} not followed", 1)]
+
+
+def resolving(name: str, *addresses: str) -> tuple[Any, list[str]]:
+    """A resolver answering `addresses` for `name`, and the list of names it was asked."""
+    asked: list[str] = []
+
+    def resolve(host: str, port: int) -> list[Any]:
+        asked.append(host)
+        assert host == name
+        return [ipaddress.ip_address(address) for address in addresses]
+
+    return resolve, asked
+
+
+def test_a_name_resolving_to_a_private_address_is_refused_at_delivery_without_connecting() -> None:
+    # GIVEN a public-looking name whose DNS answers, among public ones, the loopback receiver's address
+    with webhook_receiver() as receiver:
+        port = urlsplit(receiver.url).port
+        url = f"http://hooks.example.com:{port}/hook"
+        resolver, _ = resolving("hooks.example.com", "93.184.215.14", "127.0.0.1")
+        sleep, dead = RecordedSleep(), KeptDeadLetters()
+        event = new_comment_event()
+        # WHEN an event is sent without the local opt-in
+        delivered = sender((url,), dead, sleep, allow_private=False, resolver=resolver).send(event)
+    # THEN no request was made, no retry either: the copy is dead-lettered naming the address
+    assert delivered == 0
+    assert receiver.attempts == []
+    assert sleep.delays == []
+    ((kept_url, kept_id, error, attempts),) = dead.kept
+    assert (kept_url, kept_id, attempts) == (url, event.id, 1)
+    assert "127.0.0.1, not a public address" in error
+
+
+def test_the_connection_goes_to_the_address_checked_with_the_host_named_in_the_request() -> None:
+    # GIVEN a name only the sender's resolver knows (.test never resolves in DNS), answering the
+    # receiver's address
+    with webhook_receiver() as receiver:
+        port = urlsplit(receiver.url).port
+        resolver, asked = resolving("receiver.test", "127.0.0.1")
+        # WHEN an event is sent to it
+        delivered = sender(
+            (f"http://receiver.test:{port}/hook?source=blog",),
+            KeptDeadLetters(),
+            RecordedSleep(),
+            resolver=resolver,
+        ).send(new_comment_event())
+        (delivery,) = receiver.wait_for(1)
+    # THEN the name was resolved once, the request went to that address (nothing else could find
+    # it), and the Host header still names the host, as a virtual host expects
+    assert delivered == 1
+    assert asked == ["receiver.test"]
+    assert delivery.headers["host"] == f"receiver.test:{port}"
+    assert verify(SECRET, delivery)
+
+
+def test_over_https_the_pinned_connection_checks_the_certificate_against_the_name() -> None:
+    # GIVEN an https receiver whose certificate names receiver.test, reached through a resolver
+    server_tls, trusting = self_signed("receiver.test")
+    with webhook_receiver(tls=server_tls) as receiver:
+        port = urlsplit(receiver.url).port
+        resolver, _ = resolving("receiver.test", "127.0.0.1")
+        # WHEN an event is sent to the name, with the certificate trusted
+        delivered = sender(
+            (f"https://receiver.test:{port}/hook",),
+            KeptDeadLetters(),
+            RecordedSleep(),
+            resolver=resolver,
+            tls=trusting,
+        ).send(new_comment_event())
+        (delivery,) = receiver.wait_for(1)
+    # THEN it arrives signed: the TLS server name and the Host header were the name, not the address
+    assert delivered == 1
+    assert delivery.headers["host"] == f"receiver.test:{port}"
+    assert verify(SECRET, delivery)
+
+
+def test_over_https_a_certificate_for_another_name_is_refused() -> None:
+    server_tls, trusting = self_signed("someone-else.test")
+    with webhook_receiver(tls=server_tls) as receiver:
+        port = urlsplit(receiver.url).port
+        resolver, _ = resolving("receiver.test", "127.0.0.1")
+        dead = KeptDeadLetters()
+        delivered = sender(
+            (f"https://receiver.test:{port}/hook",), dead, RecordedSleep(), resolver=resolver, tls=trusting
+        ).send(new_comment_event())
+    assert delivered == 0
+    assert receiver.deliveries == []
+    assert "certificate verify failed" in dead.kept[0][2]
+
+
 def test_the_slack_format_is_one_text_line_without_private_fields() -> None:
     with webhook_receiver() as receiver:
         sender((receiver.url,), KeptDeadLetters(), RecordedSleep(), webhook_format="slack").send(
@@ -210,6 +318,7 @@ def test_the_stream_function_posts_each_change_and_dead_letters_what_keeps_faili
         monkeypatch.setenv("WEBHOOK_URLS", f"{healthy.url},{broken.url}")
         monkeypatch.setenv("WEBHOOK_SECRET", SECRET.decode())
         monkeypatch.setenv("WEBHOOK_DLQ_URL", dead_letter_queue)
+        monkeypatch.setenv("WEBHOOK_ALLOW_PRIVATE", "true")
         runtime.reset()
         monkeypatch.setattr("moderation.webhooks.time.sleep", lambda seconds: None)
         from webhooks import handler

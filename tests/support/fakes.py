@@ -35,6 +35,8 @@ class InMemoryStore:
         self.posts: dict[str, PostSettings] = {}
         # author key -> (banned, trusted)
         self.standing: dict[str, tuple[bool, bool]] = {}
+        # client hash -> when its block lapses
+        self.blocked: dict[str, int] = {}
 
     def create(
         self, comment: StoredComment, guards: CreateGuards, now: int, parent: StoredComment | None = None
@@ -89,8 +91,11 @@ class InMemoryStore:
             post=self.post_settings(wanted.post_id),
             idempotency=self.get_idempotency(wanted.post_id, key, now) if key else None,
             rate_log=self.get_rate_log(wanted.client_hash) if wanted.client_hash else None,
+            nudge_log=self.get_rate_log(wanted.nudge_log) if wanted.nudge_log else None,
             author=self.author(wanted.author_key) if wanted.author_key else None,
             parent=self.get(wanted.parent_id) if wanted.parent_id else None,
+            address_blocked=bool(wanted.address_hash)
+            and self.blocked.get(wanted.address_hash or "", 0) > now,
             spam=Counts() if wanted.spam_tokens else None,
         )
 

@@ -65,6 +65,16 @@ def test_the_scunthorpe_problem(text: str, word: str) -> None:
     assert WordLists.from_words([word], []).matches(f"I like {text} a lot.") == (False, False)
 
 
+def test_regional_indicators_read_as_letters_unless_they_show_flags() -> None:
+    """GIVEN regional indicators THEN a run a renderer shows as flags reads as flags (Seychelles,
+    Armenia), and one with a pair that is no flag (SP) or an odd one out shows letters."""
+    words = WordLists.from_words(["spam", "idiot"], ["scam"])
+    assert words.matched_words("\U0001f1f8\U0001f1e8\U0001f1e6\U0001f1f2") == ([], [])
+    assert words.matched_words("\U0001f1f8\U0001f1f5\U0001f1e6\U0001f1f2") == (["spam"], [])
+    assert words.matched_words("\U0001f1ee\U0001f1e9\U0001f1ee\U0001f1f4\U0001f1f9") == (["idiot"], [])
+    assert words.matched_words("\U0001f1f8\u200d\U0001f1e8\u200d\U0001f1e6\u200d\U0001f1f2") == ([], ["scam"])
+
+
 def test_a_word_repeated_in_the_list_needs_its_letters_at_least_as_often() -> None:
     words = WordLists.from_words(["ass"], [])
     assert words.matches("as") == (False, False)
@@ -138,10 +148,45 @@ def test_every_disguise_of_two_links_counts_two(text: str) -> None:
         "10:30:45",
         "std::vector in C++",
         "a" * 300,
+        "Home \u2022 About \u2022 Contact \u2022 Shop",
+        "La novel\u00b7la i el col\u00b7legi",
+        "I loved it.\nNext time, more.",
+        "Version 1.2\n3 items left",
+        "the U.S\nand the U.K.",
+        "my data: all of it, tel: ask, bitcoin: to the moon, magnet: strong",
+        "sip:coffee, Note:this, tg:really?",
+        "// TODO: fix it, and/or//maybe",
+        "ftp:what, C:\\Users\\me, \\\\fileserver\\share",
     ],
 )
 def test_prose_that_merely_looks_like_a_domain_is_not_a_link(text: str) -> None:
     assert count_links(text) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        ("evil.exa\nmple.com", "evil.example.com"),
+        ("bad.co\nm/x", "bad.com/x"),
+        ("evil\u2022example\u2022com", "evil.example.com"),
+        ("//3232235777/", "http://192.168.1.1/"),
+        ("\u202emoc.live\u202c", "evil.com"),
+        ("<a href='magnet:?xt=urn:btih:aaa'>get it</a>", "magnet:?xt=urn:btih:aaa"),
+        ('<a href="mailto:a@evil.de">write</a>', "b@evil.de"),
+    ],
+)
+def test_a_disguised_link_is_the_link_it_disguises(text: str, same_as: str) -> None:
+    """GIVEN a disguised link and the same link written plainly THEN they count once together."""
+    assert count_links(f"{text} {same_as}") == 1
+
+
+def test_two_names_on_two_lines_stay_two_links() -> None:
+    assert count_links("evil.de\nbad.de") == 2
+    assert count_links("evil.com\nand more") == 1
+    assert count_links("I like\n.NET a lot") == 0
+    # a number at a line's end and a name on the next (a log): the name, once
+    assert count_links("size=27.0892\ntrainer.cc and trainer.cc") == 1
+    assert count_links("m.model\nmodel_trainer.cc and model_trainer.cc") == 1
 
 
 def test_clean_comments_hold_almost_no_links() -> None:

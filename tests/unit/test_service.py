@@ -314,13 +314,58 @@ def test_banned_words_are_not_nudged_but_rejected(store: InMemoryStore, clock: C
     assert outcome.reasons == ["banned_word"]
 
 
-def test_nudges_count_against_the_rate_limit(store: InMemoryStore, clock: Clock) -> None:
+def test_a_nudge_is_not_a_post_it_uses_up_none_of_the_rate_limit(store: InMemoryStore, clock: Clock) -> None:
     service = make_service(store, clock, rate_limit_per_minute=2)
     clock.now = 1_800_000_010.0
-    for _ in range(2):
-        assert isinstance(service.submit("p1", comment("[[insult=0.7]]", nudge=True), "1.1.1.1"), Nudge)
+    # GIVEN a writer nudged five times in a minute, rewording a harsh comment
+    for n in range(5):
+        assert isinstance(
+            service.submit("p1", comment(f"take {n} [[insult=0.7]]", nudge=True), "1.1.1.1"), Nudge
+        )
+    # THEN they may still post as many comments as the limit allows, asking first or not
+    assert decided(service, "p1", comment("now kind", nudge=True), "1.1.1.1").status == "published"
+    assert decided(service, "p1", comment("and harsh [[insult=0.7]]"), "1.1.1.1").status == "pending"
     with pytest.raises(RateLimited):
-        service.submit("p1", comment("[[insult=0.7]]", nudge=True), "1.1.1.1")
+        service.submit("p1", comment("one more"), "1.1.1.1")
+
+
+def test_nudges_have_an_allowance_of_their_own_checked_before_the_model_runs(
+    store: InMemoryStore, clock: Clock
+) -> None:
+    scorer = ScriptedScorer()
+    service = make_service(store, clock, scorer, rate_limit_per_minute=2)
+    clock.now = 1_800_000_010.0
+    # GIVEN a client that used up its nudges: four per post the limit allows
+    for n in range(8):
+        assert isinstance(
+            service.submit("p1", comment(f"probe {n} [[insult=0.7]]", nudge=True), "1.1.1.1"), Nudge
+        )
+    scored = len(scorer.calls)
+    # WHEN it asks once more, THEN it is told to wait, and the model is not asked
+    with pytest.raises(RateLimited) as refused:
+        service.submit("p1", comment("probe 8 [[insult=0.7]]", nudge=True), "1.1.1.1")
+    assert refused.value.retry_after == 60
+    assert len(scorer.calls) == scored
+    # AND another client's nudges are its own
+    assert isinstance(service.submit("p1", comment("probe [[insult=0.7]]", nudge=True), "2.2.2.2"), Nudge)
+    # AND posting without asking first is still allowed, and once the minute has passed, asking is too
+    assert decided(service, "p1", comment("posted as it is [[insult=0.7]]"), "1.1.1.1").status == "pending"
+    clock.now += 60
+    assert isinstance(service.submit("p1", comment("probe 9 [[insult=0.7]]", nudge=True), "1.1.1.1"), Nudge)
+
+
+def test_a_request_to_be_nudged_that_could_not_be_posted_is_refused_before_the_model_runs(
+    store: InMemoryStore, clock: Clock
+) -> None:
+    scorer = ScriptedScorer()
+    service = make_service(store, clock, scorer, rate_limit_per_minute=1)
+    clock.now = 1_800_000_010.0
+    decided(service, "p1", comment("the one post this minute"), "1.1.1.1")
+    scored = len(scorer.calls)
+    # the comment may well be posted as it is: it must fit as a post too
+    with pytest.raises(RateLimited):
+        service.submit("p1", comment("clean, asking first", nudge=True), "1.1.1.1")
+    assert len(scorer.calls) == scored
 
 
 def test_the_nudge_flag_is_not_part_of_what_an_idempotency_key_guards(

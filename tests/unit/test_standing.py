@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from moderation.errors import CommentsClosed
+from moderation.identity import client_hash
 from moderation.models import NewComment, PostSettings
 from moderation.policy import Decision
 from moderation.service import CommentService
@@ -72,6 +73,14 @@ def comment(body: str, email: str = "ada@example.com") -> NewComment:
 def test_the_standing_step(decision: Decision, standing: Standing, expected: tuple[str, list[str]]) -> None:
     adjusted = apply_standing(decision, standing)
     assert (adjusted.status, adjusted.reasons) == expected
+
+
+def test_a_blocked_address_holds_and_never_publishes_even_a_trusted_author() -> None:
+    for decision in (Decision("published", 0.1), Decision("pending", 0.6, ["score:insult"])):
+        adjusted = apply_standing(decision, Standing(trusted=True, address_blocked=True))
+        assert (adjusted.status, adjusted.reasons[-1]) == ("pending", "blocked_address")
+    both = apply_standing(Decision("published", 0.1), Standing(banned=True, address_blocked=True))
+    assert both.reasons == ["banned_author", "blocked_address"]
 
 
 # --- through the submit use case -------------------------------------------------------------
@@ -143,3 +152,119 @@ def test_moderators_see_which_listed_word_matched_the_author_never_does() -> Non
     stored = store.comments[outcome.comment.id]
     assert stored.matched == {"banned_word": ["idiot"], "suspect_word": ["scam"]}
     assert "matched" not in outcome.comment.model_dump()
+
+
+# --- standing that belongs to a person, not an address (issue 23, item 5) --------------------
+
+NAT = "198.51.100.77"
+
+
+def reader_comment(body: str, reader_key: str | None = None) -> NewComment:
+    fields = {"author_name": "Reader", "body": body, **({"reader_key": reader_key} if reader_key else {})}
+    return NewComment.model_validate(fields)
+
+
+def readers_behind_one_address(service: CommentService, count: int) -> list[str]:
+    """`count` readers posting a first comment from the NAT's address; each keeps the key it got."""
+    keys = []
+    for n in range(count):
+        first = decided(service, "p1", reader_comment(f"First words from reader {n}"), NAT)
+        assert first.status == "published"
+        assert first.reader_key
+        keys.append(first.reader_key)
+    return keys
+
+
+def test_banning_one_of_six_readers_behind_one_address_bans_only_that_one() -> None:
+    store = InMemoryStore()
+    service = make_service(store)
+    troll, *others = readers_behind_one_address(service, 6)
+    troll_key = next(c.author_key for c in store.comments.values() if c.body == "First words from reader 0")
+    assert troll_key is not None
+    store.set_author_standing(troll_key, banned=True, trusted=None)
+
+    for n, key in enumerate(others):
+        again = decided(service, "p1", reader_comment(f"A civil reply {n}", key), NAT)
+        assert (again.status, again.reader_key) == ("published", None)
+    seventh = decided(service, "p1", reader_comment("My first comment here"), NAT)
+    assert seventh.status == "published"
+    held = decided(service, "p1", reader_comment("Me again", troll), NAT)
+    assert (held.status, held.reasons) == ("pending", ["banned_author"])
+    # Six readers, six authors: none of them is the address.
+    keys = {c.author_key for c in store.comments.values()}
+    assert len(keys) == 7
+    assert all(c.author_key_kind == "browser" for c in store.comments.values())
+
+
+def test_trusting_one_reader_behind_an_address_waves_no_strangers_comment_through() -> None:
+    store = InMemoryStore()
+    service = make_service(store)
+    trusted, other = readers_behind_one_address(service, 2)
+    trusted_key = next(c.author_key for c in store.comments.values() if c.body == "First words from reader 0")
+    assert trusted_key is not None
+    store.set_author_standing(trusted_key, banned=None, trusted=True)
+
+    assert decided(service, "p1", reader_comment("Sharp [[insult=0.6]]", trusted), NAT).status == "published"
+    assert decided(service, "p1", reader_comment("Sharp too [[insult=0.6]]", other), NAT).status == "pending"
+    stranger = decided(service, "p1", reader_comment("Also sharp [[insult=0.6]]"), NAT)
+    assert (stranger.status, stranger.reasons) == ("pending", ["score:insult"])
+
+
+def test_a_key_we_did_not_sign_is_ignored_and_claims_no_ones_standing() -> None:
+    store = InMemoryStore()
+    service = make_service(store)
+    [trusted] = readers_behind_one_address(service, 1)
+    [first] = store.comments.values()
+    assert first.author_key is not None
+    store.set_author_standing(first.author_key, banned=None, trusted=True)
+    reader, signature = trusted.split(".")
+    forged = f"{reader}.{signature[::-1]}"
+
+    outcome = decided(service, "p1", reader_comment("Borrowed trust [[insult=0.6]]", forged), NAT)
+    # Treated as no key at all: held like anyone's, and this browser is handed a key of its own.
+    assert outcome.status == "pending"
+    assert outcome.reader_key
+    assert outcome.reader_key != trusted
+    assert store.comments[outcome.comment.id].author_key != first.author_key
+
+
+def test_without_an_email_or_a_kept_key_each_comment_is_a_first_comment() -> None:
+    store = InMemoryStore()
+    service = make_service(store, premoderate="new_authors")
+    first = decided(service, "p1", reader_comment("Hello"), NAT)
+    [stored] = store.comments.values()
+    store.comments[stored.id] = stored.model_copy(update={"status": "published"})
+    # The same browser, had it kept its key, would publish; without it, it is new again.
+    assert decided(service, "p1", reader_comment("Hello again", first.reader_key), NAT).status == "published"
+    assert decided(service, "p1", reader_comment("Hello once more"), NAT).reasons == ["new_author"]
+
+
+def test_a_blocked_address_holds_every_readers_comments_from_it_until_it_lapses() -> None:
+    store = InMemoryStore()
+    service = make_service(store)
+    [trusted] = readers_behind_one_address(service, 1)
+    [first] = store.comments.values()
+    assert first.author_key is not None
+    store.set_author_standing(first.author_key, banned=None, trusted=True)
+    store.blocked[client_hash(b"secret", NAT)] = int(Clock().now) + 60
+
+    for request in (reader_comment("Trusted, but from there", trusted), reader_comment("A stranger")):
+        outcome = decided(service, "p1", request, NAT)
+        assert (outcome.status, outcome.reasons) == ("pending", ["blocked_address"])
+    assert decided(service, "p1", comment("From elsewhere"), IP).status == "published"
+    # Never a rejection for the address alone: a moderator sees each held comment.
+    abuse = decided(service, "p1", reader_comment("abuse [[threat=0.95]]"), NAT)
+    assert abuse.reasons == ["score:threat", "blocked_address"]
+
+    store.blocked[client_hash(b"secret", NAT)] = int(Clock().now)
+    assert decided(service, "p1", reader_comment("After the block"), NAT).status == "published"
+
+
+def test_a_replayed_submission_hands_back_the_same_reader_key() -> None:
+    store = InMemoryStore()
+    service = make_service(store)
+    first = decided(service, "p1", reader_comment("Sent twice"), NAT, idempotency_key="k1")
+    again = decided(service, "p1", reader_comment("Sent twice"), NAT, idempotency_key="k1")
+    assert again.replayed
+    assert again.reader_key == first.reader_key
+    assert len(store.comments) == 1

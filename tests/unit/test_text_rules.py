@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from moderation.content_rules import WordLists, count_links, is_visibly_empty, normalised_for_comparison
+from moderation.content_rules import WordLists, bidi, count_links, is_visibly_empty, normalised_for_comparison
 
 from tests.support.filter_corpus import BANNED, SUSPECT, lines
 
@@ -20,10 +20,31 @@ from tests.support.filter_corpus import BANNED, SUSPECT, lines
         ("Great post!", "\uff27reat post\uff01"),
         ("Great post!", "  Great\n\tpost!  "),
         ("Straße", "STRASSE"),
+        ("Great post!", "\u202e!tsop taerG\u202c"),
+        ("Great post!", "Great \u202et\u202dos\u202cp\u202c!"),
     ],
 )
 def test_texts_that_look_the_same_compare_equal(first: str, second: str) -> None:
     assert normalised_for_comparison(first) == normalised_for_comparison(second)
+
+
+@pytest.mark.parametrize(
+    ("stored", "displayed"),
+    [
+        ("\u202etoidi\u202c", "idiot"),
+        ("\u202etoidi\nuoy", "idiot\nuoy"),
+        ("\u202bidiot\u202c \u2067idiot\u2069 \u2068idiot\u2069", "idiot idiot idiot"),
+        ("\u202e" * 200 + "toidi" + "\u202c" * 200, "idiot"),
+        ("\u202e\u2067toidi\u202c\u2069", "toidi"),
+        ('\u202e<a href="//evil.de">live</a>\u202c', '</a>evil<a href="//evil.de">'),
+    ],
+)
+def test_overrides_reverse_what_they_hold_and_nothing_else(stored: str, displayed: str) -> None:
+    """GIVEN bidirectional controls THEN the text reads in UAX #9's display order: an override
+    reverses its content (to the line's end if unclosed, through any nesting depth); embeddings
+    and isolates don't reverse Latin letters, and a PDF can't close an override outside an
+    isolate; a tag is never reversed."""
+    assert bidi.displayed(stored) == displayed
 
 
 def test_different_texts_stay_different() -> None:
@@ -74,6 +95,12 @@ ADVERSARIAL = {
     "spaced": "a " * 2500,
     "tags": "<a" * 2500,
     "schemes": "http://a." * 555,
+    "overrides": "\u202ea" * 2500,
+    "opened and closed": "\u202e\u2067a\u2069\u202c" * 1000,
+    "bullets": "a\u2022" * 2500,
+    "broken lines": "a.a\n" * 1250,
+    "magnets": "magnet:?" * 625,
+    "regional indicators": "\U0001f1e6" * 5000,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ulid import LaxMonotonicPolicy, ULIDGenerator
+from ulid import ULID, LaxMonotonicPolicy, ULIDGenerator
 
 from moderation.snapstart import after_restore
 
@@ -33,3 +33,8 @@ def forget_last_id() -> None:
     environments that mint in the same millisecond increment it to the same next id."""
     global _ids
     _ids = _generator()
+
+
+def first_id_at(at: datetime) -> str:
+    """The smallest id minted at `at`: every comment since sorts at or after it."""
+    return str(ULID.from_bytes(int(at.timestamp() * 1000).to_bytes(6, "big") + bytes(10)))

@@ -24,7 +24,7 @@ from ulid import ULID
 
 from moderation.content_rules import ContentRules
 from moderation.errors import DomainError, ScoringUnavailable
-from moderation.identity import author_key, client_hash
+from moderation.identity import author_identity, client_hash
 from moderation.models import (
     HistoryEntry,
     ImportedComment,
@@ -201,6 +201,8 @@ class ImportService:
             hashlib.sha256(item.author_email.casefold().encode()).hexdigest() if item.author_email else None
         )
         client = client_hash(self._secret, str(item.ip)) if item.ip else None
+        # An export's address is shared by everyone behind it: only an e-mail makes an author.
+        author = author_identity(self._secret, email_hash, None)
         parent_id = _parent_id(item)
         note = f"imported from {item.source} (id {item.source_id}) as {item.status}"
         if status != item.status:
@@ -227,7 +229,8 @@ class ImportService:
                 "reasons": decision.reasons,
                 "matched": matched,
                 "history": [entry],
-                "author_key": author_key(self._secret, email_hash, client),
+                "author_key": author.key if author else None,
+                "author_key_kind": author.kind if author else None,
                 "author_email_hash": email_hash,
                 "client_hash": client,
                 "expires_at": self._settings.rejected_expires_at(int(now)) if status == "rejected" else None,

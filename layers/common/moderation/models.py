@@ -21,6 +21,9 @@ from pydantic import (
 )
 
 Status = Literal["published", "pending", "rejected"]
+# What an author key was made from: an e-mail's hash, a browser's reader key, or (comments stored
+# before reader keys) the client's address.
+AuthorKeyKind = Literal["email", "browser", "address"]
 ReportReason = Literal["spam", "abuse", "off_topic", "other"]
 POST_ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
 MAX_BODY_CHARS = 5000
@@ -89,6 +92,12 @@ class NewComment(BoundaryModel):
     body: str = Field(description=f"1–{MAX_BODY_CHARS} characters after trimming white space")
     author_email: Email | None = Field(default=None, description="never shown publicly")
     parent_id: CommentId | None = Field(default=None, description="id of the comment replied to")
+    reader_key: str | None = Field(
+        default=None,
+        max_length=200,
+        description="the key an earlier answer's Reader-Key header gave this browser; one we did not sign "
+        "is ignored",
+    )
     nudge: bool = Field(
         default=False,
         description="ask first: if the model's scores alone would hold or reject it, answer 200 with a nudge "
@@ -156,6 +165,9 @@ class ModeratorComment(PublicComment):
     author_key: str | None = Field(
         default=None, description="opaque key of the author (moderators only); see /moderation/authors"
     )
+    author_key_kind: AuthorKeyKind | None = Field(
+        default=None, description="what the author key was made from: email, browser or (older) address"
+    )
     matched: dict[str, list[str]] = Field(
         default_factory=dict,
         description="what each word or link rule matched, by reason (`banned_word`: the listed words)",
@@ -179,6 +191,9 @@ class AuthorRecord(BoundaryModel):
     """What moderators know of one author: their comments per status and the standing they were given."""
 
     author_key: str
+    author_key_kind: AuthorKeyKind | None = Field(
+        default=None, description="email, browser or (older comments) address; None: never seen"
+    )
     published: int = 0
     pending: int = 0
     rejected: int = 0
@@ -410,6 +425,27 @@ class AuthorActionRequest(BoundaryModel):
         default=False, strict=True, description="with ban: also take their published comments down"
     )
     note: Note | None = None
+
+
+class AddressActionRequest(BoundaryModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["block", "unblock"] = Field(
+        description="block: hold every new comment from the comment's address for a while; unblock: stop"
+    )
+    note: Note | None = None
+
+
+class AddressReach(BoundaryModel):
+    """Whom blocking a comment's address reaches: the readers seen posting from it lately."""
+
+    blocked: bool
+    blocked_until: datetime | None = Field(default=None, description="when the block lapses by itself")
+    window_days: int = Field(description="how far back readers are counted")
+    authors_seen: int = Field(description="distinct authors (e-mail or browser keys) seen from the address")
+    unrecognised_comments: int = Field(description="comments from it with neither an e-mail nor a reader key")
+    comments_seen: int = Field(description="comments from the address in the window")
+    complete: bool = Field(description="false: more comments than were counted; the figures are lower bounds")
 
 
 class PostSettings(BoundaryModel):

@@ -4,7 +4,7 @@ Any 60 seconds hold at most `limit` accepted posts — no second burst at a wind
 windows allow. The log is a handful of timestamps per client, read before the work and written in
 the same transaction as the comment, conditional on the version read: a hit counts only when its
 comment is stored, and two concurrent posts cannot both take the last slot. A hit that stores
-nothing else (a nudge, a report) writes the log alone, with `record_alone`.
+nothing else (a nudge, a report: each in a log of its own) writes the log alone, with `record_alone`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from typing import Protocol
 from moderation.errors import RateLimited
 
 WINDOW_MS = 60_000
+# A nudge is not a post: a writer asking first may reword a comment a few times before posting it,
+# so nudges have their own log, allowing this many times the posts per minute.
+NUDGES_PER_POST = 4
 # Each lost race for the log means another hit of the client was counted meanwhile; ten in a row
 # is a burst, refused with Retry-After: 1.
 RATE_CLAIM_ATTEMPTS = 10

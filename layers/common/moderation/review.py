@@ -105,7 +105,7 @@ class ReviewService:
                 _live_claim(
                     QueueItem(
                         **item.for_moderators().model_dump(),
-                        author=records.get(item.author_key) if item.author_key else None,
+                        author=_record_of(records, item),
                     ),
                     now,
                 )
@@ -246,6 +246,14 @@ class ReviewService:
 def _marked_spam(comment: StoredComment) -> bool:
     """Whether the comment's latest decision marked it as spam."""
     return bool(comment.history) and comment.history[-1].action == "spam"
+
+
+def _record_of(records: dict[str, AuthorRecord], comment: StoredComment) -> AuthorRecord | None:
+    """The comment's author record; one from before reader keys takes its key's kind from the comment."""
+    record = records.get(comment.author_key) if comment.author_key else None
+    if record is not None and record.author_key_kind is None:
+        return record.model_copy(update={"author_key_kind": comment.author_key_kind})
+    return record
 
 
 def _held_by_other(comment: ModeratorComment, moderator: Moderator, now: float) -> bool:

@@ -13,6 +13,7 @@ from moderation.settings import Settings
 from moderation.snapstart import after_restore
 
 if TYPE_CHECKING:
+    from moderation.addresses import AddressBlocks
     from moderation.alerts import PendingAlerts
     from moderation.authors import AuthorActions
     from moderation.expiry import ExpiryBookkeeping
@@ -187,7 +188,13 @@ def webhook_sender() -> WebhookSender:
     dead_letters = (
         SqsDeadLetters(configured.webhook_dlq_url) if configured.webhook_dlq_url else LoggedDeadLetters()
     )
-    return WebhookSender(configured.webhook_urls, secret.encode(), dead_letters, configured.webhook_format)
+    return WebhookSender(
+        configured.webhook_urls,
+        secret.encode(),
+        dead_letters,
+        configured.webhook_format,
+        allow_private=configured.webhook_allow_private,
+    )
 
 
 @after_restore
@@ -213,6 +220,13 @@ def author_actions() -> AuthorActions:
     from moderation.authors import AuthorActions
 
     return AuthorActions(store(), review_service())
+
+
+@cache
+def address_blocks() -> AddressBlocks:
+    from moderation.addresses import AddressBlocks
+
+    return AddressBlocks(store())
 
 
 @cache
@@ -262,6 +276,7 @@ _CONNECTED = (
     pending_alerts,
     report_service,
     author_actions,
+    address_blocks,
     post_moderation,
     insights_service,
     shadow_scoring,

@@ -15,10 +15,9 @@ from aws_lambda_powertools import Logger
 
 from moderation.content_rules import ContentRules, normalised_for_comparison
 from moderation.errors import CommentsClosed, IdempotencyKeyReused, ParentNotFound, RateLimited
-from moderation.identity import author_key, client_hash
+from moderation.identity import author_identity, client_hash, new_reader_key, reader_id
 from moderation.ids import MonotonicIds
 from moderation.models import (
-    AuthorRecord,
     AutomaticDecision,
     NewComment,
     PostSettings,
@@ -37,6 +36,7 @@ from moderation.policy import (
     toxicity_scores,
 )
 from moderation.rate_limit import (
+    NUDGES_PER_POST,
     RATE_CLAIM_ATTEMPTS,
     RateClaim,
     RateLog,
@@ -84,6 +84,8 @@ class Submission:
     comment: PublicComment
     reasons: list[str]
     replayed: bool = False
+    reader_key: str | None = None
+    """A new key for the browser to keep and send with its next comments (Reader-Key)."""
 
     @property
     def status(self) -> Status:
@@ -91,11 +93,13 @@ class Submission:
 
     def record(self) -> dict[str, Any]:
         """The outcome as stored with its Idempotency-Key, to replay it."""
-        return {"comment": self.comment.model_dump(mode="json"), "reasons": self.reasons}
+        record = {"comment": self.comment.model_dump(mode="json"), "reasons": self.reasons}
+        return {**record, "reader_key": self.reader_key} if self.reader_key else record
 
     @classmethod
     def replay(cls, record: dict[str, Any]) -> Submission:
-        return cls(PublicComment.model_validate(record["comment"]), list(record["reasons"]), replayed=True)
+        comment = PublicComment.model_validate(record["comment"])
+        return cls(comment, list(record["reasons"]), replayed=True, reader_key=record.get("reader_key"))
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,7 @@ class CommentService:
         self._ids = MonotonicIds()
         limit = settings.rate_limit_per_minute
         self._rate_limit = SlidingWindowLimit(limit) if limit else None
+        self._nudge_limit = SlidingWindowLimit(limit * NUDGES_PER_POST) if limit else None
 
     def submit(
         self,
@@ -162,13 +167,22 @@ class CommentService:
     ) -> Submission | Nudge:
         moment = self._clock()
         now, now_ms = int(moment), int(moment * 1000)
-        # The nudge flag asks a question about the comment; it is not part of it.
-        content = request.model_dump(mode="json", exclude={"nudge"})
+        # The nudge flag asks a question about the comment, the reader key says who asks: neither is
+        # part of it.
+        content = request.model_dump(mode="json", exclude={"nudge", "reader_key"})
         fingerprint = _sha256(json.dumps([post_id, content], sort_keys=True))
         key_hash = _sha256(idempotency_key) if idempotency_key else None
         client = client_hash(self._secret, client_ip) if client_ip else None
         email_hash = _sha256(request.author_email.casefold()) if request.author_email else None
-        author = author_key(self._secret, email_hash, client)
+        # A browser without a key we signed gets a new one, and this comment is its first.
+        reader = reader_id(self._secret, request.reader_key)
+        minted = None
+        if reader is None:
+            minted = new_reader_key(self._secret)
+            reader = reader_id(self._secret, minted)
+        author = author_identity(self._secret, email_hash, reader)
+        # Nudges are counted in a log of their own (as reports are): asking first is not posting.
+        nudge_log = f"nudge-{client}" if request.nudge and client and self._nudge_limit else None
         text = comment_text(request.author_name, request.body)
         evidence = SpamEvidence()
         spam_tokens = self._spam.tokens(text, evidence) if self._spam_on and self._spam else ()
@@ -177,8 +191,10 @@ class CommentService:
             post_id,
             idempotency_hash=key_hash,
             client_hash=client if self._rate_limit is not None else None,
-            author_key=author,
+            author_key=author.key if author else None,
             parent_id=request.parent_id,
+            nudge_log=nudge_log,
+            address_hash=client,
             spam_tokens=spam_tokens,
         )
         reads = self._store.submission_reads(wanted, now)
@@ -187,28 +203,31 @@ class CommentService:
         post = reads.post
         if post.closed:
             raise CommentsClosed("Comments on this post are closed.", details={"post_id": post_id})
-        # Checked before the work, counted only with the comment.
+        # Checked before the work, counted only with the comment (a request asking to be nudged may
+        # end as a post, so it must fit as one too).
         rate = self._claim_rate(client, now_ms, reads.rate_log)
+        nudging = self._claim_nudge(nudge_log, now_ms, reads.nudge_log)
         parent = self._check_parent(post_id, request.parent_id, reads.parent)
 
         spam = self._spam_score(text, evidence, reads.spam)
         scores, matched, decision = self._score(request.body, spam)
         nudge = self._nudge(scores) if request.nudge else None
         if nudge:
-            if rate is not None and self._rate_limit is not None and client:
-                # A nudge stores nothing but counts against the rate limit like a post.
-                record_alone(self._store, self._rate_limit, client, now_ms, rate)
+            if nudging is not None and self._nudge_limit is not None:
+                # A nudge stores nothing and uses up none of the posts, only the nudges' allowance.
+                record_alone(self._store, self._nudge_limit, nudging.client_hash, now_ms, nudging)
             return nudge
-        decision = apply_standing(decision, self._standing(post, reads.author))
+        decision = apply_standing(decision, self._standing(post, reads))
         comment = self._new_comment(post_id, request, scores, decision, client, now).model_copy(
             update={
-                "author_key": author,
+                "author_key": author.key if author else None,
+                "author_key_kind": author.kind if author else None,
                 "matched": matched,
                 "author_email_hash": email_hash,
                 "spam_features": list(evidence.features),
             }
         )
-        outcome = Submission(_as_answered(comment, spam), comment.reasons)
+        outcome = Submission(_as_answered(comment, spam), comment.reasons, reader_key=minted)
         guards = CreateGuards(
             # The same text to a reader: case, width, invisible characters and spacing don't count.
             dedupe_hash=_sha256(
@@ -260,6 +279,13 @@ class CommentService:
         read = log if log is not None else self._store.get_rate_log(client_hash)
         return self._rate_limit.claim(client_hash, read, now_ms)
 
+    def _claim_nudge(self, log_name: str | None, now_ms: int, log: RateLog | None) -> RateClaim | None:
+        """The nudge log's claim, or RateLimited: each nudge runs the model and tells what it thinks, so
+        the allowance is generous (a writer may reword a few times per post) but bounded."""
+        if self._nudge_limit is None or log_name is None:
+            return None
+        return self._nudge_limit.claim(log_name, log or RateLog(), now_ms)
+
     def _check_parent(
         self, post_id: str, parent_id: str | None, parent: StoredComment | None
     ) -> StoredComment | None:
@@ -281,10 +307,12 @@ class CommentService:
         )
         return Nudge(over) if over else None
 
-    def _standing(self, post: PostSettings, record: AuthorRecord | None) -> Standing:
-        """Pre-moderation and the author's standing: the step after the policy."""
+    def _standing(self, post: PostSettings, reads: SubmissionReads) -> Standing:
+        """Pre-moderation, the author's standing and a blocked address: the step after the policy."""
         mode = self._settings.premoderate
+        record = reads.author
         return Standing(
+            address_blocked=reads.address_blocked,
             premoderate_all=mode == "all" or post.premoderate,
             # Without a key an author can't be recognised later, so each comment is a first one.
             new_author=mode == "new_authors" and (record is None or record.published == 0),

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from moderation import webhook_targets
+
 # The spam filter's 0.5 means "no idea"; it holds what leans clearly to spam, rejects the certain.
 DEFAULT_SPAM_REVIEW = 0.8
 DEFAULT_SPAM_REJECT = 0.97
@@ -76,6 +78,10 @@ class Settings(BaseSettings):
     webhook_secret_arn: str = Field(
         default="", description="Secrets Manager secret holding WEBHOOK_SECRET, read at run time (in AWS)"
     )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="let WEBHOOK_URLS reach loopback, private and link-local addresses (local development)",
+    )
     webhook_format: Literal["json", "slack"] = Field(
         default="json", description='`slack`: a Slack-compatible {"text": ...} instead of the event'
     )
@@ -119,6 +125,12 @@ class Settings(BaseSettings):
     def rejected_expires_at(self, now: int) -> int:
         """When DynamoDB's TTL may delete a comment rejected at `now` (epoch seconds)."""
         return now + self.rejected_retention_days * 86400
+
+    @model_validator(mode="after")
+    def _public_webhook_targets(self) -> Settings:
+        for url in self.webhook_urls:
+            webhook_targets.check_configured(url, self.webhook_allow_private)
+        return self
 
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> Settings:

@@ -1,22 +1,31 @@
 """Webhook delivery: each event POSTed as JSON to every configured URL, signed, retried with
-backoff; what still fails goes to a dead-letter queue. Plain urllib: nothing heavy to ship."""
+backoff; what still fails goes to a dead-letter queue. Plain http.client: nothing heavy to ship.
+
+Each attempt resolves the host once, refuses it unless every address is public (see
+webhook_targets), and connects to the address it checked, so a name that changes its answer
+between the check and the connection (DNS rebinding) still reaches only a checked address. A
+redirect is never followed: it would re-send the signature wherever the receiver points."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 from aws_lambda_powertools import Logger
 
+from moderation import webhook_targets
 from moderation.events import Event
+from moderation.webhook_targets import IPAddress, Resolver
 
 logger = Logger(child=True)
 
@@ -116,6 +125,9 @@ class WebhookSender:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        allow_private: bool = False,
+        resolver: Resolver = webhook_targets.resolve,
+        tls: ssl.SSLContext | None = None,
     ):
         self.urls = urls
         self._secret = secret
@@ -124,6 +136,10 @@ class WebhookSender:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._clock = clock
+        self._allow_private = allow_private
+        self._resolver = resolver
+        # The system's CAs, hostname checked: what https receivers' certificates are verified with.
+        self._tls = tls or ssl.create_default_context()
 
     def send(self, event: Event) -> int:
         """POST `event` to every URL; a URL that keeps failing gets its copy dead-lettered (raises
@@ -154,23 +170,85 @@ class WebhookSender:
     def _post(self, url: str, body: bytes) -> None:
         # Signed per attempt: a receiver may refuse old timestamps to stop replays.
         timestamp = int(self._clock())
-        # Only http(s): Settings refuses any other scheme in WEBHOOK_URLS.
-        request = urllib.request.Request(  # noqa: S310
-            url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "User-Agent": "comment-moderation-webhooks/1",
-                TIMESTAMP_HEADER: str(timestamp),
-                SIGNATURE_HEADER: sign(self._secret, timestamp, body),
-            },
-        )
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "comment-moderation-webhooks/1",
+            TIMESTAMP_HEADER: str(timestamp),
+            SIGNATURE_HEADER: sign(self._secret, timestamp, body),
+        }
+        parts = urlsplit(url)
+        connection = self._connect(url)
         try:
-            with urllib.request.urlopen(request, timeout=self._retry.timeout_seconds) as response:  # noqa: S310
-                response.read()
-        except urllib.error.HTTPError as error:
-            retryable = error.code >= 500 or error.code in _RETRYABLE_CLIENT_ERRORS
-            raise DeliveryError(f"HTTP {error.code}", retryable) from error
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            target = parts.path or "/"
+            connection.request("POST", f"{target}?{parts.query}" if parts.query else target, body, headers)
+            response = connection.getresponse()
+            response.read()
+        except (http.client.HTTPException, OSError) as error:
             raise DeliveryError(f"unreachable: {error}", retryable=True) from error
+        finally:
+            connection.close()
+        status = response.status
+        if 300 <= status < 400:
+            # Not followed, and not retried: the receiver would point the same way again.
+            where = response.getheader("Location", "nowhere")
+            raise DeliveryError(f"HTTP {status} redirect to {where} not followed", retryable=False)
+        if status >= 400:
+            retryable = status >= 500 or status in _RETRYABLE_CLIENT_ERRORS
+            raise DeliveryError(f"HTTP {status}", retryable)
+
+    def _connect(self, url: str) -> http.client.HTTPConnection:
+        """A connection to the host's checked address (not yet opened)."""
+        host, port = webhook_targets.host_and_port(url)
+        try:
+            addresses = self._resolver(host, port)
+        except OSError as error:
+            raise DeliveryError(f"unreachable: {error}", retryable=True) from error
+        if not self._allow_private:
+            try:
+                webhook_targets.check_resolved(url, addresses)
+            except webhook_targets.UnsafeTarget as error:
+                raise DeliveryError(str(error), retryable=False) from error
+        timeout = self._retry.timeout_seconds
+        if urlsplit(url).scheme == "https":
+            return _PinnedHTTPSConnection(host, port, addresses, timeout, self._tls)
+        return _PinnedHTTPConnection(host, port, addresses, timeout)
+
+
+def _connect_to_any(addresses: list[IPAddress], port: int, timeout: float | None) -> socket.socket:
+    """The first of `addresses` that accepts, tried in the resolver's order as create_connection does."""
+    error: OSError = OSError("no address")
+    for address in addresses:
+        try:
+            return socket.create_connection((str(address), port), timeout)
+        except OSError as failed:
+            error = failed
+    raise error
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the checked `addresses`, whatever `host` resolves to by now; the Host header
+    still names `host`."""
+
+    def __init__(self, host: str, port: int, addresses: list[IPAddress], timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._addresses = addresses
+
+    def connect(self) -> None:
+        self.sock = _connect_to_any(self._addresses, self.port, self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to the checked `addresses`, with `host` as the name the certificate must match (and SNI)."""
+
+    def __init__(self, host: str, port: int, addresses: list[IPAddress], timeout: float, tls: ssl.SSLContext):
+        super().__init__(host, port, timeout=timeout, context=tls)
+        self._tls = tls
+        self._addresses = addresses
+
+    def connect(self) -> None:
+        raw = _connect_to_any(self._addresses, self.port, self.timeout)
+        try:
+            self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+        except OSError:
+            raw.close()
+            raise

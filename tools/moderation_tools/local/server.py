@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import base64
 import errno
+import hmac
 import importlib
+import io
 import json
 import mimetypes
 import os
 import re
 import secrets
+import socket
 import sys
 import threading
 import time
@@ -50,6 +53,12 @@ LOCAL_MODERATOR = "local-moderator"
 BODY_READ_TIMEOUT_SECONDS = 2.0
 # An idle keep-alive connection is closed after this, so it doesn't hold a thread forever.
 IDLE_TIMEOUT_SECONDS = 60.0
+# From a request's first byte, its request line and headers must all arrive within this, however
+# slowly they trickle in: a client that sends half its headers is answered 408, not waited on.
+HEADER_TIMEOUT_SECONDS = 10.0
+# Connections the kernel completes before the server accepts them: a burst of clients (a local
+# load test of 50) waits in this queue instead of being dropped or reset.
+LISTEN_BACKLOG = 256
 # Pages the local stack serves itself (GET and HEAD); everything else is the template's API.
 PAGE_METHODS = ("GET", "HEAD")
 
@@ -116,6 +125,7 @@ class LocalStack:
             for key, value in self.template.environment(route.function).items():
                 os.environ.setdefault(key, value)
         os.environ.setdefault("APP_SECRET", secrets.token_urlsafe(32))
+        check_settings()
         if WEBHOOK_FUNCTION in consumers:
             for key, value in webhook_environment(self.template).items():
                 os.environ.setdefault(key, value)
@@ -179,9 +189,24 @@ class LocalStack:
 
     def _authorize(self, authorization: str) -> dict[str, Any] | None:
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip(), self.moderator_token):
+        # As bytes: compare_digest refuses str with non-ASCII characters, and any header may hold them.
+        offered = token.strip().encode()
+        if scheme.lower() != "bearer" or not hmac.compare_digest(offered, self.moderator_token.encode()):
             return None
         return {"sub": LOCAL_MODERATOR, "username": LOCAL_MODERATOR, "cognito:groups": "[moderators]"}
+
+
+def check_settings() -> None:
+    """Settings the functions would refuse at init (a private WEBHOOK_URLS target, thresholds out of
+    order, ...) are one clear error at start, not a traceback from the first import."""
+    from moderation.settings import Settings
+    from pydantic import ValidationError
+
+    try:
+        Settings()
+    except ValidationError as error:
+        reasons = "; ".join(str(detail["msg"]).removeprefix("Value error, ") for detail in error.errors())
+        raise ToolError(f"the environment's settings are refused: {reasons}") from error
 
 
 def check_shadow_model(directory: Path) -> None:
@@ -317,6 +342,34 @@ class BodyTooLarge(Exception):
     pass
 
 
+class SlowClient(Exception):
+    """The request line and headers did not arrive in time: answered 408 and the connection closed.
+    Not a TimeoutError, which http.server would swallow and close on without an answer."""
+
+
+class _TimedReads(io.RawIOBase):
+    """The connection's reads; while `deadline` is set, each may wait only for the time left."""
+
+    def __init__(self, connection: socket.socket):
+        self._connection = connection
+        self.deadline: float | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.deadline is None:
+            return self._connection.recv_into(buffer)
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise SlowClient
+        self._connection.settimeout(left)
+        try:
+            return self._connection.recv_into(buffer)
+        except TimeoutError as error:
+            raise SlowClient from error
+
+
 @dataclass(frozen=True)
 class CorsPolicy:
     """The template's CorsConfiguration with this stack's origins, answered as API Gateway does."""
@@ -355,7 +408,55 @@ class _RequestHandler(BaseHTTPRequestHandler):
     stack: LocalStack
     cors: CorsPolicy | None
     protocol_version = "HTTP/1.1"
+    # What an unparseable request line is answered as: http.server's default, HTTP/0.9, would
+    # answer without a status line.
+    default_request_version = "HTTP/1.0"
     timeout = IDLE_TIMEOUT_SECONDS
+    header_timeout = HEADER_TIMEOUT_SECONDS
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self._reads = _TimedReads(self.connection)
+        self._buffered = io.BufferedReader(self._reads)
+        self.rfile = self._buffered
+
+    def handle_one_request(self) -> None:
+        # Idle between requests for up to `timeout`; from the first byte on, the head has a deadline.
+        try:
+            if not self._buffered.peek(1):
+                self.close_connection = True
+                return
+        except TimeoutError:
+            self.close_connection = True
+            return
+        self._reads.deadline = time.monotonic() + self.header_timeout
+        # What an answer before the request line is read logs (http.server sets them only then).
+        self.requestline, self.command = "", ""
+        try:
+            super().handle_one_request()
+        except SlowClient:
+            self.request_version = self.default_request_version
+            self.send_error(408, "The request's headers did not arrive in time.")
+        finally:
+            self._head_read()
+
+    def parse_request(self) -> bool:
+        words = self.raw_requestline.split()
+        if len(words) == 2:
+            # HTTP/0.9 (no version) sends no headers: answer now instead of waiting for them.
+            self.request_version = self.default_request_version
+            self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+            self.send_error(400, "HTTP/0.9 requests are not supported; send HTTP/1.1.")
+            return False
+        parsed = super().parse_request()
+        self._head_read()
+        return parsed
+
+    def _head_read(self) -> None:
+        """Back to the plain socket timeout: the body has its own (_body_timeout)."""
+        self._reads.deadline = None
+        self.connection.settimeout(self.timeout)
 
     def __getattr__(self, name: str) -> Any:
         # Every method, however unusual, reaches the router: 405 with Allow where the path exists.
@@ -576,10 +677,16 @@ def serve(port: int, template_path: Path, moderator_token: str | None = None) ->
 def _listen(port: int, handler_class: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
     """The server bound to 127.0.0.1:`port`, before anything starts, so a busy port fails at once."""
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler_class)
+        server = _Server(("127.0.0.1", port), handler_class)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise ToolError(f"port {port} is in use; run with PORT={port + 1} make run") from error
         raise ToolError(f"can't listen on 127.0.0.1:{port}: {error.strerror or error}") from error
-    server.daemon_threads = True
     return server
+
+
+class _Server(ThreadingHTTPServer):
+    """One thread per connection, and a listen queue deep enough for a burst of clients."""
+
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True

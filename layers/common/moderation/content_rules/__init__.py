@@ -1,7 +1,7 @@
 """Rules on the text itself: banned and suspect words, links, and what "the same text" means.
 
-Each rule reads the comment as a reader sees it, so invisible characters, look-alike letters,
-markup and defanged dots don't hide what is there.
+Each rule reads the comment as a reader sees it, so invisible characters, reversing controls,
+look-alike letters, markup and defanged dots don't hide what is there.
 """
 
 from moderation.content_rules.findings import ContentRules, RuleFindings

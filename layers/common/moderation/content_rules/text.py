@@ -6,7 +6,14 @@ import html
 import re
 import unicodedata
 
-from moderation.content_rules.unicode_data import ASCII_CONFUSABLES, COMBINING_MARKS, DEFAULT_IGNORABLE
+from moderation.content_rules.bidi import displayed
+from moderation.content_rules.public_suffixes import TOP_LEVEL_DOMAINS
+from moderation.content_rules.unicode_data import (
+    ASCII_CONFUSABLES,
+    COMBINING_MARKS,
+    DEFAULT_IGNORABLE,
+    NAMED_LETTERS,
+)
 
 
 def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
@@ -17,15 +24,22 @@ def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
 
 _INVISIBLE = re.compile(f"[{_character_class(DEFAULT_IGNORABLE)}]+")
 _INVISIBLE_OR_MARK = re.compile(f"[{_character_class(DEFAULT_IGNORABLE + COMBINING_MARKS)}]+")
+# What reads as ASCII: TR39's look-alikes, and the letters Unicode names as forms of a Latin
+# letter (small capitals `ᴀ`, regional indicators `🇸`).
+READ_AS_ASCII: dict[int, str] = {**NAMED_LETTERS, **ASCII_CONFUSABLES}
 # TR39 maps some capitals ("Т") whose case-folded letter it doesn't list; the text is folded first.
 _FOLDED_CONFUSABLES = {
     **{
         ord(chr(code_point).casefold()): prototype
-        for code_point, prototype in ASCII_CONFUSABLES.items()
+        for code_point, prototype in READ_AS_ASCII.items()
         if len(chr(code_point).casefold()) == 1 and not chr(code_point).casefold().isascii()
     },
-    **ASCII_CONFUSABLES,
+    **READ_AS_ASCII,
 }
+# Adjacent regional indicators, which a renderer pairs into flags from the left.
+_INDICATORS = re.compile("[\U0001f1e6-\U0001f1ff]{2,}+")
+_REGION = str.maketrans({0x1F1E6 + i: chr(ord("a") + i) for i in range(26)})
+_FLAG = "\u2691"
 # Blank glyphs that are neither white space nor default-ignorable.
 _BLANK = re.compile("[\u2800\u3164]+")
 _WHITESPACE = re.compile(r"\s+")
@@ -85,8 +99,9 @@ def without_markup(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """NFKC, without default-ignorable characters (zero-width, joiners, soft hyphen ...)."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    """In display order (bidirectional overrides applied), NFKC, without default-ignorable
+    characters (zero-width, joiners, soft hyphen ...)."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", displayed(text)))
 
 
 def folded(text: str) -> str:
@@ -97,10 +112,23 @@ def folded(text: str) -> str:
 def skeleton(text: str) -> str:
     """`folded`, then accents and other combining marks dropped and look-alikes mapped to ASCII.
 
-    Cyrillic "і", Greek "ο" and the like become the Latin letters they imitate (Unicode TR39).
+    Cyrillic "і", Greek "ο" and the like become the Latin letters they imitate (Unicode TR39), and
+    regional indicators the letters they show, unless they show flags.
     """
-    decomposed = unicodedata.normalize("NFD", folded(text))
+    decomposed = unicodedata.normalize("NFD", folded(_INDICATORS.sub(_flags, text)))
     return _INVISIBLE_OR_MARK.sub("", decomposed).translate(_FOLDED_CONFUSABLES)
+
+
+def _flags(run: re.Match[str]) -> str:
+    """A run of regional indicators that is all flags (`🇹🇼🇦🇹`: Taiwan, Austria) is read as flags,
+    not as the word its letters spell; a run with one pair that is no flag (`🇸🇵🇦🇲`: "SP"), or
+    with an odd one out, shows letter glyphs and is read as letters. A pair is a flag when its
+    letters are a country-code top-level domain, which is how ISO 3166 regions are delegated."""
+    indicators = run.group()
+    pairs = [indicators[i : i + 2] for i in range(0, len(indicators), 2)]
+    if len(indicators) % 2 == 0 and all(pair.translate(_REGION) in TOP_LEVEL_DOMAINS for pair in pairs):
+        return _FLAG * len(pairs)
+    return indicators
 
 
 def normalised_for_comparison(text: str) -> str:

@@ -18,3 +18,5 @@ COMBINING_MARKS: tuple[tuple[int, int], ...] = tuple(
     (start, end) for start, end in _TABLES["combining_marks"]
 )
 ASCII_CONFUSABLES: dict[int, str] = {int(key): value for key, value in _TABLES["ascii_confusables"].items()}
+NAMED_LETTERS: dict[int, str] = {int(key): value for key, value in _TABLES["named_letters"].items()}
+DOT_LIKES: frozenset[int] = frozenset(_TABLES["dot_likes"])

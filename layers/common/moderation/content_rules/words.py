@@ -1,9 +1,11 @@
 """Banned and suspect words, matched as whole words through the disguises a reader sees through.
 
 Both the configured words and the comment go through the same steps: markup and entities undone
-(`id<b></b>iot`), NFKC and case folding, invisible characters and accents dropped, look-alike
-letters mapped to ASCII (Unicode TR39: Cyrillic "і", Greek "ο"), and the usual digits and symbols
-read as letters (`1d10t`, `id!ot`, `|d|ot`, `$cam`). A word then matches:
+(`id<b></b>iot`), bidirectional overrides applied (an RLO before "toidi" displays "idiot"; the
+stored order is read as well), NFKC and case folding, invisible characters and accents dropped,
+look-alike letters mapped to ASCII (Unicode TR39: Cyrillic "і", Greek "ο"; small capitals `ᴅ`
+and regional indicators `🇸` by their Unicode names), and the usual digits and symbols read as
+letters (`1d10t`, `id!ot`, `|d|ot`, `$cam`). A word then matches:
 
 - as a whole word, alone or joined to its neighbours by separators (`you-idiot`, `big_idiot`);
 - split by separators inside (`id.iot`, `i.d.i.o.t`) or spaced out letter by letter (`i d i o t`);
@@ -21,6 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from moderation.content_rules.bidi import has_controls, stored
 from moderation.content_rules.text import skeleton, without_markup
 
 # Digits and symbols read as letters. "1", "!" and "|" stand for "i" as often as for "l", so they
@@ -133,11 +136,15 @@ class WordLists:
         suspect: dict[str, None] = {}
         if not self._index:
             return [], []
-        tokens = _tokens(text)
-        for letters, counts in itertools.chain(self._written(tokens), self._spelled_out(tokens)):
-            for entry in self._index[letters]:
-                if all(have >= need for have, need in zip(counts, entry.counts, strict=True)):
-                    (banned if entry.banned else suspect)[entry.word] = None
+        # Read as displayed; under a bidirectional override also as stored, since a word reversed
+        # there (`\u202eidiot`, displayed "toidi") was written so on purpose.
+        readings = [text, stored(text)] if has_controls(text) else [text]
+        for reading in readings:
+            tokens = _tokens(reading)
+            for letters, counts in itertools.chain(self._written(tokens), self._spelled_out(tokens)):
+                for entry in self._index[letters]:
+                    if all(have >= need for have, need in zip(counts, entry.counts, strict=True)):
+                        (banned if entry.banned else suspect)[entry.word] = None
         return list(banned), list(suspect)
 
     def _written(self, tokens: list[tuple[str, bool]]) -> Iterator[tuple[str, Runs]]:

@@ -28,7 +28,7 @@ MIN_DEVIATION = 0.1
 MAX_INTERESTING = 150
 # Fewer interesting tokens than this are padded with neutral ones (0.5): "Hi" alone, one word seen
 # mostly in spam, must not score like a spam; a comment's verdict takes several tokens' agreement.
-MIN_EVIDENCE = 6
+MIN_EVIDENCE = 10
 # A signal's weight is a prior this strong (in messages), so the site's lessons barely move it.
 SIGNAL_STRENGTH = 5.0
 SIGNAL_PRIORS: Mapping[str, float] = {

@@ -18,6 +18,8 @@ const state = {
   postId: "",
   picked: new Set(),
   detail: null,
+  // Whom blocking the open comment's address reaches, as the API counted it.
+  reach: null,
   // Bumped when the view changes or the moderator signs out: answers to older requests are dropped.
   generation: 0,
 };
@@ -214,6 +216,7 @@ function reasonText(reason, item) {
     new_author: "The author's first comment: new authors are pre-moderated.",
     premoderated: "Every comment here waits for a moderator (pre-moderation).",
     banned_author: "The author is banned.",
+    blocked_address: "A moderator blocked the address it came from (every reader there waits, for 30 days after the block).",
   };
   return texts[reason] ?? reason;
 }
@@ -270,9 +273,21 @@ function fillComment(node, item) {
   }));
 }
 
+// What an author key was made from, and so whom ban and trust reach.
+const KEY_KINDS = {
+  email: ["e-mail key", "Ban and trust follow this reader's e-mail address."],
+  browser: ["browser key", "Ban and trust follow this reader's browser (the key the comment widget keeps); " +
+    "a reader who clears it comes back as someone new: block the address for that."],
+  address: ["address key", "Stored before per-reader keys: everyone posting from that address shared this key. " +
+    "Ban and trust reach only these older comments; to hold new ones, block the address."],
+};
+const NO_KEY = "No key: neither an e-mail nor a browser key, so this reader can't be recognised and " +
+  "ban and trust can't reach them. Each of their comments is a first comment; block the address instead.";
+
 function authorText(record) {
   if (!record) return "";
-  const standing = [record.banned ? "banned" : "", record.trusted ? "trusted" : ""].filter(Boolean);
+  const kind = KEY_KINDS[record.author_key_kind]?.[0] ?? "";
+  const standing = [kind, record.banned ? "banned" : "", record.trusted ? "trusted" : ""].filter(Boolean);
   return `· author: ${record.published} published, ${record.pending} pending, ${record.rejected} rejected` +
     (standing.length ? ` · ${standing.join(", ")}` : "");
 }
@@ -390,8 +405,11 @@ async function openDetail(index) {
   const panel = $("#detail");
   state.detail = data;
   fillComment(panel, data);
-  panel.querySelector(".author-key").textContent = data.author_key ?? "unknown";
+  panel.querySelector(".author-key").textContent = data.author_key ?? "none";
   panel.querySelector(".author-record").textContent = authorText(data.author);
+  const kind = KEY_KINDS[data.author_key_kind];
+  panel.querySelector(".author-kind").textContent = kind ? `${kind[0][0].toUpperCase()}${kind[0].slice(1)}: ${kind[1]}` : NO_KEY;
+  await showAddress(data);
   const actions = panel.querySelector(".author-actions");
   actions.hidden = !data.author;
   if (data.author) {
@@ -450,6 +468,65 @@ async function actOnAuthor(button) {
   const index = state.items.findIndex((item) => item.id === detail.id);
   if (index >= 0) await openDetail(index);
   else closeDetail();
+}
+
+// --- a comment's address: blocking it reaches everyone there, so its reach is stated first ------
+
+function addressPath(detail) {
+  return `/moderation/comments/${encodeURIComponent(detail.id)}/address`;
+}
+
+function renderAddress(reach) {
+  const section = $("#detail .address");
+  section.querySelector(".address-confirm").hidden = true;
+  section.querySelector(".address-block").hidden = !reach || reach.blocked;
+  section.querySelector(".address-unblock").hidden = !reach?.blocked;
+  section.querySelector(".address-state").textContent = !reach
+    ? "No address is known for this comment (imported without one, or erased)."
+    : reach.blocked
+      ? `This address is blocked until ${new Date(reach.blocked_until).toLocaleString()}: ` +
+        "every new comment from it waits for a moderator."
+      : "";
+}
+
+async function showAddress(detail) {
+  const { status, data } = await api("GET", addressPath(detail));
+  if (state.detail?.id !== detail.id) return;
+  renderAddress(status === 200 ? data : null);
+  state.reach = status === 200 ? data : null;
+}
+
+function reachText(reach) {
+  const readers = `${reach.authors_seen}${reach.complete ? "" : " or more"} author${reach.authors_seen === 1 ? "" : "s"}`;
+  const unknown = reach.unrecognised_comments
+    ? `, and ${reach.unrecognised_comments} comment(s) from readers with neither an e-mail nor a browser key,`
+    : "";
+  return `This blocks every reader posting from this address — ${readers} seen from it in the last ` +
+    `${reach.window_days} days${unknown} (${reach.comments_seen}${reach.complete ? "" : "+"} comments). ` +
+    "Their new comments from it will wait for a moderator for 30 days, whoever wrote them.";
+}
+
+function askToBlock() {
+  if (!state.reach) return;
+  const confirm = $("#detail .address-confirm");
+  confirm.querySelector(".address-reach").textContent = reachText(state.reach);
+  confirm.hidden = false;
+  confirm.querySelector(".address-confirm-block").focus();
+}
+
+async function actOnAddress(action) {
+  const detail = state.detail;
+  if (!detail) return;
+  const { status, data } = await api("POST", addressPath(detail), { action });
+  if (status !== 200) {
+    notice(data?.error?.message ?? `The address did not change (${status}).`, "error");
+    return;
+  }
+  state.reach = data;
+  renderAddress(data);
+  notice(action === "block"
+    ? `Blocked the address of the comment by ${detail.author_name} until ${new Date(data.blocked_until).toLocaleString()}.`
+    : `Unblocked the address of the comment by ${detail.author_name}.`);
 }
 
 function closeDetail() {
@@ -565,13 +642,15 @@ function onKey(event) {
 
 async function start() {
   $("#sign-in").hidden = true;
-  $("#work").hidden = false;
-  $("#who").hidden = false;
   try {
     // The name the API records in claims and history, so the header says the same.
     const token = state.token;
     const { status, data } = await api("GET", "/moderation/me");
     if (token !== state.token) return;
+    // The views open with the first view's requests, in one step: a view shown while the API was
+    // still asked who this is would load again here, asking twice for the same figures.
+    $("#work").hidden = false;
+    $("#who").hidden = false;
     $("#who-name").textContent = status === 200 ? data.name : "";
     await Promise.all([loadQueue(), showView()]);
   } catch (error) {
@@ -655,8 +734,16 @@ async function main() {
   for (const button of document.querySelectorAll("#detail .author-actions button")) {
     button.addEventListener("click", guard(() => actOnAuthor(button)));
   }
+  $("#detail .address-block").addEventListener("click", askToBlock);
+  $("#detail .address-cancel").addEventListener("click", () => { $("#detail .address-confirm").hidden = true; });
+  $("#detail .address-confirm-block").addEventListener("click", guard(() => actOnAddress("block")));
+  $("#detail .address-unblock").addEventListener("click", guard(() => actOnAddress("unblock")));
   $("#more").addEventListener("click", guard(() => loadQueue({ more: true })));
   setupInsights({ api, notice, guard });
+  // The sticky top grows while a notice shows; console.css keeps scrolled-to comments below it.
+  new ResizeObserver(([top]) => {
+    document.documentElement.style.setProperty("--top-height", `${top.target.getBoundingClientRect().height}px`);
+  }).observe($(".top"));
   window.addEventListener("hashchange", () => {
     notice("");
     guard(showView)();

@@ -158,6 +158,8 @@
     this.lang = TEXT[lang] ? lang : "en";
     this.t = TEXT[this.lang];
     this.storageKey = "comments:awaiting:" + this.api + ":" + this.postId;
+    // The key the API gave this browser: the reader's standing (trust, a ban) goes with it, not with the address.
+    this.readerKeyName = "comments:reader:" + this.api;
     this.elements = {};
     this.parentId = null;
     this.render();
@@ -336,7 +338,16 @@
     if (fields.author_email.value.trim()) payload.author_email = fields.author_email.value.trim();
     if (this.parentId) payload.parent_id = this.parentId;
     if (nudge) payload.nudge = true;
+    var readerKey = this.readerKey();
+    if (readerKey) payload.reader_key = readerKey;
     return payload;
+  };
+
+  Widget.prototype.readerKey = function (fresh) {
+    try {
+      if (fresh) localStorage.setItem(this.readerKeyName, fresh);
+      return localStorage.getItem(this.readerKeyName);
+    } catch (e) { return fresh || null; /* storage blocked: each comment is then a first one */ }
   };
 
   Widget.prototype.submit = function (nudge) {
@@ -367,6 +378,8 @@
       headers: { "Content-Type": "application/json", "Idempotency-Key": key, Accept: "application/json" },
       body: JSON.stringify(payload)
     }).then(function (response) {
+      var readerKey = response.headers.get("Reader-Key");
+      if (readerKey) w.readerKey(readerKey);
       return response.json().catch(function () { return {}; }).then(function (body) {
         return { status: response.status, body: body, retryAfter: parseInt(response.headers.get("Retry-After"), 10) || 0 };
       });

@@ -34,17 +34,14 @@ export function insightsQuery(form) {
   return query;
 }
 
-/** The suggested review threshold in words, or what is missing for one. */
+/** The suggested review threshold in words, or what is missing for one. It always meets the target
+ * (reviewing from 0 misses nothing); `met` is about the reject threshold (see rejectText). */
 export function suggestionText(suggested, target, current) {
   if (!suggested) {
     return "No suggestion yet: it needs comments your moderators rejected in this period, and there are none. " +
       "Reject the abusive ones in the queue, or pick an earlier “Since” date.";
   }
   const cost = `hold ${plural(suggested.queue, "comment")} and let ${percent(suggested.miss_rate)} of what you reject through`;
-  if (!suggested.met) {
-    return `No review threshold meets your ${percent(target)} target: the one that lets least through, ` +
-      `${score(suggested.review_threshold)}, would ${cost}.`;
-  }
   if (Math.abs(suggested.review_threshold - current) < 1e-9) {
     return `Your review threshold of ${score(current)} is the highest that meets your ${percent(target)} target: ` +
       `it would ${cost}.`;
@@ -54,6 +51,12 @@ export function suggestionText(suggested, target, current) {
 
 function rejectText(suggested, target) {
   if (!suggested) return "";
+  if (!suggested.met) {
+    return `No reject threshold meets your ${percent(target)} target: whichever you take from ` +
+      `${score(suggested.review_threshold)} up, more than ${percent(target)} of the comments scoring that high or more ` +
+      `were ones your moderators approved. The suggested ${score(suggested.reject_threshold)} rejects only a perfect ` +
+      "score and holds the rest for review.";
+  }
   return `A reject threshold of ${score(suggested.reject_threshold)}: of the comments scoring that high or more, ` +
     `no more than ${percent(target)} were ones your moderators approved.`;
 }
@@ -112,8 +115,8 @@ function renderFigures(figures) {
   const target = data.target_miss_rate;
   renderTotals(figures);
   $("#suggestion").textContent = suggestionText(figures.suggested, target, current);
-  $("#suggestion").dataset.met = String(figures.suggested?.met ?? "none");
   $("#suggestion-reject").textContent = rejectText(figures.suggested, target);
+  $("#suggestion-reject").dataset.met = String(figures.suggested?.met ?? "none");
   $("#suggestion-now").textContent = currentText(figures.curve, current);
   const markers = [{ kind: "current", value: current, text: "now" }];
   if (figures.suggested) markers.push({ kind: "suggested", value: figures.suggested.review_threshold, text: "suggested" });

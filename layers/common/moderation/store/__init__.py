@@ -17,6 +17,7 @@ Comments written with an e-mail carry `author_email_hash`, the key of the sparse
 `ByEmail` (sorted by `id`): one author's comments for privacy requests (module authors_data).
 | reader's report | REPORT#<comment id>                | CLIENT#<hash> | reports     |
 | author's record | AUTHOR#<author_key>                | AUTHOR        | authors     |
+| address block   | ADDRESS#<client hash>              | BLOCK         | addresses   |
 | post settings   | POST#<post_id>                     | SETTINGS      | posts       |
 | spam filter     | SPAM#TOKEN#<t> / SPAM#TOTALS / SPAM#LESSON#<id> | SPAM | spam    |
 | insights        | INSIGHTS#[SHADOW#]ALL / ...#POST#<id> | DAY#<date>#<n> | insights  |
@@ -27,7 +28,11 @@ index `ByThread`; each comment keeps its `reply_count` and `first_replies` (modu
 Comments carry `post_status` (`<post_id>#<status>`) and `status`, each the partition key of an
 index sorted by `id`; ids sort by time, so both indexes list oldest first without a Scan.
 Comments with an author key carry `author_key`, the key of the sparse index `ByAuthor` sorted
-by id (an author's comments, oldest first).
+by id (an author's comments, oldest first), and `author_key_kind` (email, browser; older ones
+without it were keyed by e-mail or by address). Comments with a client hash carry `client_hash`,
+the key of the sparse index `ByClient` sorted by id (whom blocking an address reaches).
+A new comment also lists in `guard_keys` the pks of its duplicate guard and idempotency record
+(each names it in `comment_id`), so erasing its author deletes them by key (module guards).
 
 A moderator's claim on a pending comment is `claimed_by` and `claimed_until` (epoch seconds)
 on the comment itself; a decision clears it.
@@ -35,6 +40,7 @@ on the comment itself; a decision clears it.
 
 from __future__ import annotations
 
+from moderation.store.addresses import Addresses
 from moderation.store.alerts import AlertMarks
 from moderation.store.authors import Authors
 from moderation.store.authors_data import AuthorsData
@@ -80,6 +86,7 @@ class DynamoCommentStore(
     Imports,
     Submissions,
     SpamState,
+    Addresses,
 ):
     """Every part of the store over one table."""
 

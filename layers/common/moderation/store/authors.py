@@ -26,6 +26,7 @@ def author_record(author_key: str, item: dict[str, Any] | None) -> AuthorRecord:
         published=int(item.get("published", 0)),
         pending=int(item.get("pending", 0)),
         rejected=int(item.get("rejected", 0)),
+        author_key_kind=item.get("author_key_kind"),
         banned=bool(item.get("banned")),
         trusted=bool(item.get("trusted")),
     )
@@ -36,7 +37,13 @@ class Authors(StorePart):
         """The author's record; one never seen has no comments and no standing."""
         with storage_errors():
             item = self._db.table.get_item(Key=author_item_key(author_key), ConsistentRead=True).get("Item")
-        return author_record(author_key, item)
+        record = author_record(author_key, item)
+        if item and record.author_key_kind is None:
+            # A record from before reader keys: its first comment says what the key was made from.
+            comments, _ = self.list_author(author_key, 1, None)
+            if comments:
+                return record.model_copy(update={"author_key_kind": comments[0].author_key_kind})
+        return record
 
     def authors(self, author_keys: list[str]) -> dict[str, AuthorRecord]:
         """The records of many authors (one BatchGetItem per 100); unknown ones have zero counts."""

@@ -1,16 +1,20 @@
 """One author's comments by the hash of their e-mail (the sparse index ByEmail), and erasure:
-a versioned write that replaces what identifies them and records it in the history."""
+a versioned write that replaces what identifies them and records it in the history, and deletes
+the comment's idempotency record and duplicate guard, which hold the same words."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from moderation.errors import StorageUnavailable
 from moderation.models import HistoryEntry, StoredComment
 from moderation.store.decisions import StaleComment
+from moderation.store.guards import guard_deletes
 from moderation.store.insights import change_updates
 from moderation.store.part import StorePart
-from moderation.store.table import comment_from_item, comment_key, storage_errors
+from moderation.store.table import GUARD_KEYS, comment_from_item, comment_key, failed_items, storage_errors
 
 BY_EMAIL_INDEX = "ByEmail"
 # Identify the author, or were computed from their words: dropped by an erasure.
@@ -50,7 +54,33 @@ class AuthorsData(StorePart):
                 "shadow_scores": {},
             }
         )
-        items: list[dict[str, Any]] = [
+        guards = self._guard_keys(current.id)
+        while True:
+            items = self._erase_items(current, updated, entry, guards)
+            cancelled = self._db.transact(items)
+            if cancelled is None:
+                return updated
+            failed = failed_items(cancelled, items)
+            taken = [pk for pk in failed if pk in guards]
+            if taken and len(taken) == len(failed) and not _conflicted(cancelled):
+                # A later comment took those records over once this one's expired: not this author's.
+                guards = [pk for pk in guards if pk not in taken]
+                continue
+            if failed or _conflicted(cancelled):
+                raise StaleComment from cancelled
+            raise StorageUnavailable() from cancelled
+
+    def _guard_keys(self, comment_id: str) -> list[str]:
+        with storage_errors():
+            item = self._db.table.get_item(
+                Key=comment_key(comment_id), ConsistentRead=True, ProjectionExpression=GUARD_KEYS
+            ).get("Item")
+        return [str(pk) for pk in (item or {}).get(GUARD_KEYS, [])]
+
+    def _erase_items(
+        self, current: StoredComment, updated: StoredComment, entry: HistoryEntry, guards: list[str]
+    ) -> list[dict[str, Any]]:
+        return [
             {
                 "Update": {
                     "TableName": self._db.name,
@@ -58,13 +88,13 @@ class AuthorsData(StorePart):
                     "UpdateExpression": (
                         "SET author_name = :name, body = :body, #version = :next,"
                         " #history = list_append(if_not_exists(#history, :empty), :entry)"
-                        f" REMOVE {', '.join(ERASED_ATTRIBUTES)}"
+                        f" REMOVE {', '.join((*ERASED_ATTRIBUTES, GUARD_KEYS))}"
                     ),
                     "ConditionExpression": "attribute_exists(pk) AND #version = :expected",
                     "ExpressionAttributeNames": {"#version": "version", "#history": "history"},
                     "ExpressionAttributeValues": {
-                        ":name": name,
-                        ":body": body,
+                        ":name": updated.author_name,
+                        ":body": updated.body,
                         ":next": updated.version,
                         ":expected": current.version,
                         ":entry": [entry.model_dump(mode="json", by_alias=True, exclude_none=True)],
@@ -73,11 +103,10 @@ class AuthorsData(StorePart):
                 }
             },
             *change_updates(self._db, current, updated),
+            *guard_deletes(self._db, current.id, guards),
         ]
-        cancelled = self._db.transact(items)
-        if cancelled is None:
-            return updated
-        reasons = cancelled.response.get("CancellationReasons", [])
-        if any(reason.get("Code") in ("ConditionalCheckFailed", "TransactionConflict") for reason in reasons):
-            raise StaleComment from cancelled
-        raise StorageUnavailable() from cancelled
+
+
+def _conflicted(cancelled: ClientError) -> bool:
+    reasons = cancelled.response.get("CancellationReasons", [])
+    return any(reason.get("Code") == "TransactionConflict" for reason in reasons)

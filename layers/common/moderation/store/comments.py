@@ -9,11 +9,12 @@ from moderation.errors import DuplicateComment, ParentNotFound, StorageUnavailab
 from moderation.models import Status, StoredComment
 from moderation.rate_limit import RateRace
 from moderation.store.counters import counter_updates
-from moderation.store.guards import CreateGuards, IdempotencyRace, guard_puts
+from moderation.store.guards import CreateGuards, IdempotencyRace, guard_item_keys, guard_puts
 from moderation.store.insights import submission_updates
 from moderation.store.paging import Page, query_page
 from moderation.store.part import StorePart
 from moderation.store.table import (
+    GUARD_KEYS,
     comment_from_item,
     comment_item,
     comment_key,
@@ -35,17 +36,26 @@ class Comments(StorePart):
     ) -> None:
         """Store a new comment with its counters, guards, insights and (a published reply) its
         parent's reply bookkeeping atomically: all of it or none."""
+        item = comment_item(comment)
+        if guard_keys := guard_item_keys(comment.post_id, guards):
+            item[GUARD_KEYS] = guard_keys
         for _ in range(PARENT_ATTEMPTS):
             items: list[dict[str, Any]] = [
                 {
                     "Put": {
                         "TableName": self._db.name,
-                        "Item": comment_item(comment),
+                        "Item": item,
                         "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 },
                 *guard_puts(self._db, comment.post_id, comment.id, guards, now),
-                *counter_updates(self._db, comment.post_id, {comment.status: 1}, comment.author_key),
+                *counter_updates(
+                    self._db,
+                    comment.post_id,
+                    {comment.status: 1},
+                    comment.author_key,
+                    comment.author_key_kind,
+                ),
                 *submission_updates(self._db, comment, now),
             ]
             if parent is not None and comment.status == "published":

@@ -19,10 +19,14 @@ STATUSES: tuple[Status, ...] = ("published", "pending", "rejected")
 
 
 def counter_updates(
-    db: TableAccess, post_id: str, deltas: Mapping[Status, int], author_key: str | None = None
+    db: TableAccess,
+    post_id: str,
+    deltas: Mapping[Status, int],
+    author_key: str | None = None,
+    author_key_kind: str | None = None,
 ) -> list[dict[str, Any]]:
     """Transaction items adding `deltas` to the overall and the post's counters, and to the
-    author's record when the comment has an author key."""
+    author's record when the comment has an author key (which records the key's kind when given)."""
     # Sharded so concurrent writes rarely contend for the same item.
     shard = f"SHARD#{random.randrange(COUNTER_SHARDS)}"  # noqa: S311 - spreads load, not a secret
     names = {f"#s{i}": status for i, status in enumerate(deltas)}
@@ -32,7 +36,7 @@ def counter_updates(
     if author_key:
         # One author's comments are few and slow: their record needs no shards.
         keys.append({"pk": f"AUTHOR#{author_key}", "sk": "AUTHOR"})
-    return [
+    updates = [
         {
             "Update": {
                 "TableName": db.name,
@@ -44,6 +48,11 @@ def counter_updates(
         }
         for key in keys
     ]
+    if author_key and author_key_kind:
+        author = updates[-1]["Update"]
+        author["UpdateExpression"] = f"{expression} SET author_key_kind = :kind"
+        author["ExpressionAttributeValues"] = {**values, ":kind": author_key_kind}
+    return updates
 
 
 class Counters(StorePart):

@@ -1,4 +1,9 @@
-"""The records that protect a new comment: idempotency keys, the duplicate guard, rate windows."""
+"""The records that protect a new comment: idempotency keys, the duplicate guard, rate windows.
+
+A new comment's item lists the keys of the idempotency record and the duplicate guard written
+with it (`guard_keys`), and each of them names the comment (`comment_id`): both hold the author's
+words (the first answer, the fingerprint of their name and text), so erasing the author deletes
+them with the comment, found by key, without a Scan."""
 
 from __future__ import annotations
 
@@ -39,6 +44,37 @@ def idempotency_pk(post_id: str, key_hash: str) -> str:
     return f"IDEMPOTENCY#{post_id}#{key_hash}"
 
 
+def dedupe_pk(post_id: str, dedupe_hash: str) -> str:
+    return f"DEDUPE#{post_id}#{dedupe_hash}"
+
+
+def guard_item_keys(post_id: str, guards: CreateGuards) -> list[str]:
+    """The pk of each record guard_puts writes that carries the author's words."""
+    keys = []
+    if guards.dedupe_hash:
+        keys.append(dedupe_pk(post_id, guards.dedupe_hash))
+    if guards.idempotency_hash and guards.idempotency:
+        keys.append(idempotency_pk(post_id, guards.idempotency_hash))
+    return keys
+
+
+def guard_deletes(db: TableAccess, comment_id: str, pks: list[str]) -> list[dict[str, Any]]:
+    """Transaction items deleting a comment's guard records. Gone already (expired) is fine; one a
+    later comment took over once this one's expired fails its condition (it is not this comment's)."""
+    return [
+        {
+            "Delete": {
+                "TableName": db.name,
+                # Each guard's sk is its pk's prefix (DEDUPE, IDEMPOTENCY).
+                "Key": {"pk": pk, "sk": pk.split("#", 1)[0]},
+                "ConditionExpression": "attribute_not_exists(pk) OR comment_id = :comment",
+                "ExpressionAttributeValues": {":comment": comment_id},
+            }
+        }
+        for pk in pks
+    ]
+
+
 def rate_key(client_hash: str) -> dict[str, str]:
     return {"pk": f"RATE#{client_hash}", "sk": "RATE"}
 
@@ -72,7 +108,7 @@ def guard_puts(
                 "Put": {
                     "TableName": db.name,
                     "Item": {
-                        "pk": f"DEDUPE#{post_id}#{guards.dedupe_hash}",
+                        "pk": dedupe_pk(post_id, guards.dedupe_hash),
                         "sk": "DEDUPE",
                         "comment_id": comment_id,
                         "until": guards.dedupe_until,
@@ -93,6 +129,7 @@ def guard_puts(
                     "Item": {
                         "pk": idempotency_pk(post_id, guards.idempotency_hash),
                         "sk": "IDEMPOTENCY",
+                        "comment_id": comment_id,
                         "fingerprint": record.fingerprint,
                         "outcome": json.dumps(record.outcome),
                         "expires_at": guards.idempotency_expires_at,
@@ -134,7 +171,7 @@ class Guards(StorePart):
         return idempotency_from_item(item, now)
 
     def record_rate(self, claim: RateClaim) -> None:
-        """Count a post that stores no comment (a nudge): the rate log alone, on the version read."""
+        """Count a hit that stores no comment (a nudge, a report): its log alone, on the version read."""
         if self._db.transact([_rate_put(self._db, claim)]) is not None:
             raise RateRace
 

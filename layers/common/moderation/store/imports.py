@@ -336,11 +336,13 @@ class _Transaction:
         overall: Counter[Status] = Counter()
         posts: dict[str, Counter[Status]] = defaultdict(Counter)
         authors: dict[str, Counter[Status]] = defaultdict(Counter)
+        kinds: dict[str, str | None] = {}
         for comment in self.comments.values():
             overall[comment.status] += 1
             posts[comment.post_id][comment.status] += 1
             if comment.author_key:
                 authors[comment.author_key][comment.status] += 1
+                kinds[comment.author_key] = comment.author_key_kind
         items = []
         for post_id, deltas in posts.items():
             items += [i for i in counter_updates(db, post_id, deltas) if _pk(i).startswith("COUNTS#POST#")]
@@ -348,7 +350,9 @@ class _Transaction:
         items += [i for i in counter_updates(db, any_post, overall) if _pk(i) == "COUNTS#ALL"]
         for author_key, deltas in authors.items():
             items += [
-                i for i in counter_updates(db, any_post, deltas, author_key) if _pk(i).startswith("AUTHOR#")
+                i
+                for i in counter_updates(db, any_post, deltas, author_key, kinds[author_key])
+                if _pk(i).startswith("AUTHOR#")
             ]
         return items
 

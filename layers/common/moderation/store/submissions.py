@@ -1,12 +1,13 @@
 """What a new comment's submission reads before it is decided, in one round trip.
 
-The idempotency record, the post's settings, the client's rate log, the author's record and the
-comment replied to were up to five consistent GetItems, one after the other; they are one
-consistent BatchGetItem. Each was read before the comment's transaction either way, and that
+The idempotency record, the post's settings, the client's rate log, the author's record, the
+comment replied to and a block on the client's address were up to six consistent GetItems, one
+after the other; they are one consistent BatchGetItem (with the client's log of nudges when the
+comment asks for one). Each was read before the comment's transaction either way, and that
 transaction's conditions (the key unused, the rate log at the version read, the parent's reply
 bookkeeping unchanged) hold as before, so reading them at once lets no concurrent request win
 what it couldn't. The spam filter's state for the comment's own tokens (at most
-tokens.MAX_TOKENS, and the site's totals) is read in the same call: at most 86 keys, one request.
+tokens.MAX_TOKENS, and the site's totals) is read in the same call: at most 88 keys, one request.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from aws_lambda_powertools import Logger
 from moderation.models import AuthorRecord, PostSettings, StoredComment
 from moderation.rate_limit import RateLog
 from moderation.spam.bayes import Counts
+from moderation.store.addresses import address_block_key, blocked_until_from_item
 from moderation.store.authors import author_item_key, author_record
 from moderation.store.guards import (
     IdempotencyRecord,
@@ -42,6 +44,9 @@ class SubmissionKeys:
     client_hash: str | None = None
     author_key: str | None = None
     parent_id: str | None = None
+    nudge_log: str | None = None
+    address_hash: str | None = None
+    """The client's hash, to see whether a moderator blocked its address."""
     spam_tokens: tuple[str, ...] = ()
 
 
@@ -57,7 +62,9 @@ class SubmissionReads:
     idempotency: IdempotencyRecord | None = None
     rate_log: RateLog | None = None
     author: AuthorRecord | None = None
+    nudge_log: RateLog | None = None
     parent: StoredComment | None = None
+    address_blocked: bool = False
     spam: Counts | None = None
     """The site's spam counts for the tokens asked for; None when none were, or they are unreadable."""
 
@@ -73,6 +80,10 @@ class Submissions(StorePart):
             keys["author"] = author_item_key(wanted.author_key)
         if wanted.parent_id:
             keys["parent"] = comment_key(wanted.parent_id)
+        if wanted.nudge_log:
+            keys["nudge"] = rate_key(wanted.nudge_log)
+        if wanted.address_hash:
+            keys["block"] = address_block_key(wanted.address_hash)
         wanted_spam = spam_keys(wanted.spam_tokens) if wanted.spam_tokens else []
         items = batch_get(self._db, [*keys.values(), *wanted_spam], {"ConsistentRead": True})
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in items}
@@ -86,6 +97,8 @@ class Submissions(StorePart):
             rate_log=rate_log_from_item(found["rate"]) if wanted.client_hash else None,
             author=author_record(wanted.author_key, found["author"]) if wanted.author_key else None,
             parent=comment_from_item(parent) if parent else None,
+            nudge_log=rate_log_from_item(found["nudge"]) if wanted.nudge_log else None,
+            address_blocked=blocked_until_from_item(found.get("block"), now) is not None,
             spam=_spam_counts(by_key) if wanted_spam else None,
         )
 

@@ -102,6 +102,10 @@ def read_comment(db: TableAccess, comment_id: str) -> StoredComment | None:
     return comment_from_item(item) if item else None
 
 
+# On a comment item, the pks of its guard records (module guards): the store's, not the comment's.
+GUARD_KEYS = "guard_keys"
+
+
 def comment_key(comment_id: str) -> dict[str, str]:
     return {"pk": f"COMMENT#{comment_id}", "sk": "COMMENT"}
 
@@ -135,7 +139,7 @@ def thread_key(post_id: str, parent_id: str | None) -> str:
 
 
 def comment_from_item(item: Mapping[str, Any]) -> StoredComment:
-    data = {k: v for k, v in item.items() if k not in ("pk", "sk", "post_status", "thread")}
+    data = {k: v for k, v in item.items() if k not in ("pk", "sk", "post_status", "thread", GUARD_KEYS)}
     for scores in ("scores", "shadow_scores"):
         data[scores] = {label: float(value) for label, value in data.get(scores, {}).items()}
     data["version"] = int(data.get("version", 1))
@@ -143,6 +147,9 @@ def comment_from_item(item: Mapping[str, Any]) -> StoredComment:
         data[counter] = int(data.get(counter, 0))
     if "expires_at" in data:
         data["expires_at"] = int(data["expires_at"])
+    if data.get("author_key") and "author_key_kind" not in data:
+        # Stored before reader keys: the key was the e-mail's, or else the client address's.
+        data["author_key_kind"] = "email" if data.get("author_email_hash") else "address"
     return StoredComment.model_validate(data)
 
 
