@@ -29,8 +29,8 @@ logger = Logger()
 tracer = observability.tracer()
 app = create_resolver()
 
-ASSET_NAME = r"^[a-z0-9_-]{1,64}\.(?:js|css|html)$"
-TYPES = {".js": "application/javascript", ".css": "text/css", ".html": "text/html"}
+ASSET_NAME = r"^[a-z0-9_-]{1,64}\.(?:js|css|html|svg)$"
+TYPES = {".js": "application/javascript", ".css": "text/css", ".html": "text/html", ".svg": "image/svg+xml"}
 # Blogs paste the unversioned /embed.js, so a fix must reach readers soon: five minutes fresh, then a
 # revalidation that costs a 304 while the file is unchanged.
 EMBED_CACHE = "public, max-age=300, stale-while-revalidate=86400"

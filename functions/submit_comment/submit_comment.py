@@ -1,4 +1,5 @@
-"""POST /posts/{post_id}/comments: accept a reader's comment, score it, decide, store it."""
+"""POST /posts/{post_id}/comments: accept a reader's comment, score it, decide, store it; and
+GET /posts/{post_id}/form: the token the widget's form sends with it."""
 
 from typing import Annotated, Any
 
@@ -12,7 +13,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import observability, runtime
 from moderation.http import create_resolver, error_response, resolve
 from moderation.http.openapi_docs import COMMON_ERRORS, RETRY_AFTER, json_response
-from moderation.models import POST_ID_PATTERN, NewComment, NudgeAnswer, NudgeDetails, PublicComment
+from moderation.models import (
+    POST_ID_PATTERN,
+    FormToken,
+    NewComment,
+    NudgeAnswer,
+    NudgeDetails,
+    PublicComment,
+)
 from moderation.service import CommentService, Nudge, Submission
 
 logger = Logger()
@@ -51,6 +59,31 @@ def submit_comment(
     elif not submission.replayed:
         metrics.add_metric(name=f"Comments_{submission.status}", unit=MetricUnit.Count, value=1)
     return submission_response(submission)
+
+
+@app.get(
+    "/posts/<post_id>/form",
+    summary="A token for the comment form",
+    description="The widget fetches one when it shows its form and sends it back as `form_token`: "
+    "how soon, how late and how often a token comes back are spam signals. Nothing is stored.",
+    responses={
+        200: json_response("the form token", FormToken),
+        400: COMMON_ERRORS[400],
+        500: COMMON_ERRORS[500],
+    },
+)
+@tracer.capture_method
+def form_token(
+    post_id: Annotated[str, Path(pattern=POST_ID_PATTERN)],
+    service: Annotated[CommentService, Depends(runtime.comment_service)],
+) -> Response[Any]:
+    return Response(
+        status_code=200,
+        content_type=content_types.APPLICATION_JSON,
+        body=FormToken(token=service.form_token(post_id)).model_dump(mode="json"),
+        # Each form gets its own token: no cache may hand one to two readers.
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def submission_response(submission: Submission | Nudge) -> Response[Any]:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, Request, Route, expect
+from playwright.sync_api import Browser, Dialog, Page, Request, Response, Route, expect
 
 from tests.support.local_stack import LocalStackProcess, free_port, local_stack
 
@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 BUDGET_GZIPPED = 15 * 1024
 MARKUP = "<img src=x onerror=alert(1)><b>bold</b>"
 SELF_HOSTED_COPY = "/assets/embed.js"
+FORM_MIN_SECONDS = 1
 
 
 @dataclass
@@ -60,7 +61,8 @@ def blog_page(script: str, post_id: str, attributes: dict[str, str]) -> bytes:
 def blog() -> Iterator[Blog]:
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
-    with local_stack(ALLOWED_ORIGINS=origin) as stack:
+    # A reader here types for a second or more: the form token's too-fast bound says so.
+    with local_stack(ALLOWED_ORIGINS=origin, FORM_MIN_SECONDS=str(FORM_MIN_SECONDS)) as stack:
 
         class BlogHandler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
@@ -212,6 +214,76 @@ def test_a_nudge_asks_first_and_post_anyway_posts(page: Page, blog: Blog) -> Non
 
 def auth(blog: Blog) -> dict[str, str]:
     return {"Authorization": f"Bearer {blog.stack.token}"}
+
+
+def test_the_honeypot_is_out_of_sight_and_reach_and_a_post_carries_a_valid_token(
+    page: Page, blog: Blog
+) -> None:
+    post_id = "honeypot"
+    with page.expect_response(lambda response: response.url.endswith(f"/posts/{post_id}/form")) as shown:
+        page.goto(blog.url(post_id))
+    assert shown.value.status == 200
+    expect(page.get_by_text("No comments yet")).to_be_visible()
+
+    # THEN the honeypot is in the form, but off-screen, hidden from screen readers and not focusable
+    honeypot = page.locator('form [name="website"]')
+    expect(honeypot).to_have_count(1)
+    expect(honeypot).to_have_attribute("tabindex", "-1")
+    expect(honeypot).to_have_attribute("autocomplete", "off")
+    box = honeypot.bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= 0
+    expect(page.get_by_role("textbox", name="Website")).to_have_count(0)
+    expect(page.get_by_role("textbox")).to_have_count(3)
+
+    # WHEN a reader writes a comment (taking the time people take) and posts it
+    sent: list[Any] = []
+
+    def keep_posts(request: Request) -> None:
+        if request.method == "POST":
+            sent.append(request.post_data_json)
+
+    page.on("request", keep_posts)
+    fill_form(page, "Ada", "Written by a person, at a person's pace")
+    # (with an address of her own: every reader of this stack shares one client address)
+    page.locator('form [name="author_email"]').fill("ada.honeypot@example.org")
+    page.wait_for_timeout(FORM_MIN_SECONDS * 1000 + 100)
+    post(page)
+    expect(page.get_by_role("status").filter(has_text="published")).to_be_visible()
+
+    # THEN it carried the form's token and an empty honeypot, and the edge saw nothing amiss
+    [payload] = sent
+    assert payload["website"] == ""
+    assert payload["form_token"]
+    [item] = blog.stack.request(
+        "GET", f"/moderation/queue?status=published&post_id={post_id}", headers=auth(blog)
+    ).body["items"]
+    assert item["spam_signals"] == ["first_comment"]
+
+
+def test_a_form_left_open_for_hours_gets_a_fresh_token_when_the_reader_starts_writing(
+    page: Page, blog: Blog
+) -> None:
+    post_id = "open-tab"
+    tokens: list[str] = []
+
+    def keep_tokens(response: Response) -> None:
+        if response.url.endswith(f"/posts/{post_id}/form"):
+            tokens.append(response.json()["token"])
+
+    page.on("response", keep_tokens)
+    with page.expect_response(lambda response: response.url.endswith("/form")):
+        page.goto(blog.url(post_id))
+    # WHEN the reader comes back to the tab two hours later and clicks into the form
+    page.evaluate("document.querySelector('[data-comments]').commentsWidget.formTokenAt -= 2 * 3600 * 1000")
+    with page.expect_response(lambda response: response.url.endswith("/form")):
+        page.locator('form [name="author_name"]').click()
+    # THEN a second token was fetched, and moving on to the next field fetches no third
+    assert len(set(tokens)) == 2
+    fetched_at = "document.querySelector('[data-comments]').commentsWidget.formTokenAt"
+    renewed = page.evaluate(fetched_at)
+    page.locator('form [name="body"]').click()
+    assert page.evaluate(fetched_at) == renewed
 
 
 def test_markup_a_reader_wrote_is_shown_as_text(page: Page, blog: Blog) -> None:

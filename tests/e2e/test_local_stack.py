@@ -128,8 +128,10 @@ def test_without_any_model_it_starts_loudly_and_holds_everything(tmp_path: objec
 
 
 def test_a_fresh_clone_scores_with_the_starter_model_from_the_project(tmp_path: object) -> None:
-    # No `make model` output: MODEL_DIR points where nothing is, as on a fresh clone.
-    with local_stack(MODERATION_SCORER="", MODEL_DIR=str(tmp_path), STARTER_MODEL_DIR="") as fresh:
+    # No `make model` output: MODEL_DIR points where nothing is, as on a fresh clone; nor APP_SECRET.
+    with local_stack(
+        MODERATION_SCORER="", MODEL_DIR=str(tmp_path), STARTER_MODEL_DIR="", APP_SECRET=""
+    ) as fresh:
         scoring = next(line for line in fresh.log.splitlines() if line.strip().startswith("scoring:"))
         assert "starter:alt-profanity-check==1.9.1" in scoring
         assert str(ROOT / "layers" / "scoring" / "starter") in scoring
@@ -142,6 +144,11 @@ def test_a_fresh_clone_scores_with_the_starter_model_from_the_project(tmp_path: 
         assert (insult.status, insult.body["status"]) == (202, "pending")
         published = [item["body"] for item in fresh.request("GET", path).body["items"]]
         assert published == ["hello there, nice post"]
+        queue = fresh.request("GET", "/moderation/queue", headers={"Authorization": f"Bearer {fresh.token}"})
+        assert [item["body"] for item in queue.body["items"]] == ["you are a fucking idiot"]
+        # AND a first run warns of nothing: `make run` sets the random APP_SECRET the README says
+        assert '"level":"WARNING"' not in fresh.log
+        assert "Warning" not in fresh.log
 
 
 def test_the_model_is_looked_for_in_the_project_not_in_lambdas_opt() -> None:
@@ -193,3 +200,34 @@ def test_reports_closed_posts_and_bulk_decisions_over_http(stack: LocalStackProc
     )
     assert bulk.body == {"results": [{"id": published, "status": "rejected"}]}
     assert stack.request("GET", "/moderation/me", headers=moderator).body == {"name": "local-moderator"}
+
+
+def test_the_form_token_route_and_its_signals_over_http(stack: LocalStackProcess) -> None:
+    # GIVEN the widget's form, shown on a page of an allowed origin
+    shown = stack.request("GET", "/posts/e2e-form/form", headers={"Origin": stack.base_url})
+    assert shown.status == 200
+    assert shown.headers["access-control-allow-origin"] == stack.base_url
+    assert "/posts/{post_id}/form" in stack.request("GET", "/openapi.json").body["paths"]
+    token = shown.body["token"]
+
+    # WHEN a comment comes back with it at once, and then another with the same token
+    path = comments_path("e2e-form")
+    first = stack.request(
+        "POST", path, {"author_name": "Ada", "body": "Quick", "form_token": token, "website": ""}
+    )
+    again = stack.request(
+        "POST", path, {"author_name": "Ada", "body": "Again", "form_token": token, "website": ""}
+    )
+
+    # THEN both are accepted, and moderators see what the edge saw of each
+    assert (first.status, again.status) == (201, 201)
+    moderator = {"Authorization": f"Bearer {stack.token}"}
+    seen = [
+        stack.request("GET", f"/moderation/comments/{posted.body['id']}", headers=moderator).body[
+            "spam_signals"
+        ]
+        for posted in (first, again)
+    ]
+    assert "too_fast" in seen[0]
+    assert "replayed_form" not in seen[0]
+    assert "replayed_form" in seen[1]

@@ -100,7 +100,7 @@ def test_marking_spam_rejects_records_it_and_teaches_the_filter_once_however_oft
 ) -> None:
     # GIVEN a campaign comment of a site the seed has never seen
     first = post(post_comment, CAMPAIGN[0], author="Gutter Pros")
-    before = token_counts(aws, "site:gutterpros.example")
+    before = token_counts(aws, "domain:gutterpros.example")
     unlearnt = runtime.spam_filter()
     assert unlearnt is not None
     seed_only = unlearnt.score(comment_text("Gutter Pros", CAMPAIGN[1])).score
@@ -122,7 +122,7 @@ def test_marking_spam_rejects_records_it_and_teaches_the_filter_once_however_oft
 
     # THEN its tokens were counted as spam exactly once
     assert before == (0, 0)
-    assert token_counts(aws, "site:gutterpros.example") == (1, 0)
+    assert token_counts(aws, "domain:gutterpros.example") == (1, 0)
     assert token_counts(aws, "crew") == (1, 0)
     assert token_counts(aws, "storm") == (0, 0)
     # AND the campaign's next comment scores higher than the seed alone would score it
@@ -151,7 +151,7 @@ def test_bulk_decisions_mark_spam_and_a_change_of_mind_reverses_the_lesson(
     assert bulk.status == 200, bulk.body
     assert bulk.body["results"] == [{"id": comment_id, "status": "rejected"} for comment_id in ids]
     learn(aws, *ids)
-    assert token_counts(aws, "site:gutterpros.example") == (2, 0)
+    assert token_counts(aws, "domain:gutterpros.example") == (2, 0)
 
     # WHEN a moderator changes their mind and approves one
     approved = moderate("POST", f"comments/{ids[0]}/decision", {"action": "approve"})
@@ -160,11 +160,11 @@ def test_bulk_decisions_mark_spam_and_a_change_of_mind_reverses_the_lesson(
     learn(aws, ids[0])
 
     # THEN its spam lesson is undone and it is learnt as ham, once
-    assert token_counts(aws, "site:gutterpros.example") == (1, 1)
+    assert token_counts(aws, "domain:gutterpros.example") == (1, 1)
     # AND a plain reject later unlearns it altogether
     assert moderate("POST", f"comments/{ids[0]}/decision", {"action": "reject"}).status == 200
     learn(aws, ids[0])
-    assert token_counts(aws, "site:gutterpros.example") == (1, 0)
+    assert token_counts(aws, "domain:gutterpros.example") == (1, 0)
 
 
 def test_approving_a_comment_held_for_spam_teaches_ham(

@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from typing import Any
 import pytest
 from moderation_tools.local.aws import SAM_SHELL_ENVIRONMENT
 
+from tests.support import processes
 from tests.support.aws import ROOT, TEMPLATE
 
 BUILD_ROOT = ROOT / "build" / "sam-test"
@@ -112,12 +114,20 @@ class LocalAwsProcess:
         return self.process.wait(timeout=20)
 
 
-def start_local_aws(work: Path) -> LocalAwsProcess:
+@contextmanager
+def running_local_aws(work: Path, *, as_a_background_job: bool = False) -> Iterator[LocalAwsProcess]:
+    """`moderation local-aws` until its banner says it serves; stopped on the way out, also when
+    it never got that far. `as_a_background_job`: started with SIGINT ignored, as a shell script's
+    `make local-aws &` starts it."""
     env_file, log_path = work / "local-env.json", work / "local-aws.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
+    work.mkdir(parents=True, exist_ok=True)
+    with (
+        log_path.open("w") as log,
+        processes.running(
             [
-                *(sys.executable, "-m", "moderation_tools", "local-aws"),
+                sys.executable,
+                *(processes.BACKGROUND_JOB if as_a_background_job else ()),
+                *("-m", "moderation_tools", "local-aws"),
                 *("--port", "0", "--host-for-containers", "127.0.0.1", "--env-file", str(env_file)),
             ],
             cwd=ROOT,
@@ -125,24 +135,29 @@ def start_local_aws(work: Path) -> LocalAwsProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
-        )
+        ) as process,
+    ):
+        yield LocalAwsProcess(process, log_path, env_file, _endpoint_once_serving(process, log_path))
+
+
+def _endpoint_once_serving(process: subprocess.Popen[str], log_path: Path) -> str:
+    # The banner comes after moto listens and the tables exist; the start is imports and table
+    # creation, CPU-bound, so a loaded machine makes it several times slower (5-17 s measured).
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         banner = re.search(r"^Local AWS \(moto\) on (\S+)", log_path.read_text(), re.MULTILINE)
         if banner:
-            return LocalAwsProcess(process, log_path, env_file, banner.group(1))
+            return banner.group(1)
         if process.poll() is not None:
             pytest.fail(f"moderation local-aws exited with {process.returncode}:\n{log_path.read_text()}")
         time.sleep(0.2)
-    process.kill()
     pytest.fail(f"moderation local-aws did not start within 60 s:\n{log_path.read_text()}")
 
 
 @pytest.fixture(scope="session")
 def local_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAwsProcess]:
-    started = start_local_aws(tmp_path_factory.mktemp("local-aws"))
-    yield started
-    started.interrupt()
+    with running_local_aws(tmp_path_factory.mktemp("local-aws")) as started:
+        yield started
 
 
 @dataclass

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import copy
 import json
+import signal
 import stat
 from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 
-from tests.sam.conftest import LocalAwsProcess, SamLocal, start_local_aws
+from tests.sam.conftest import LocalAwsProcess, SamLocal, running_local_aws
 from tests.support.aws import ROOT
 
 POST = "why-we-moderate"
@@ -132,12 +134,10 @@ def test_local_aws_serves_the_tables_writes_a_private_env_file_with_a_new_secret
     local_aws: LocalAwsProcess, tmp_path: Path
 ) -> None:
     # GIVEN a second start of `moderation local-aws`
-    local = start_local_aws(tmp_path)
-    try:
+    with running_local_aws(tmp_path) as local:
         tables = _client(local).list_tables()["TableNames"]
         environment = json.loads(local.env_file.read_text())
         mode = stat.S_IMODE(local.env_file.stat().st_mode)
-    finally:
         exit_code = local.interrupt()
 
     # THEN it served the template's table, and the file sam local takes points the functions at it
@@ -150,6 +150,21 @@ def test_local_aws_serves_the_tables_writes_a_private_env_file_with_a_new_secret
     assert environment["ListCommentsFunction"]["APP_SECRET"] != earlier
     assert mode == 0o600
     # AND Ctrl-C stops it cleanly
+    assert exit_code == 0
+    assert "stopped" in local.log.splitlines()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_local_aws_started_from_a_scripts_background_job_stops_cleanly_on_ctrl_c_and_on_kill(
+    signum: signal.Signals, tmp_path: Path
+) -> None:
+    # GIVEN `moderation local-aws` started as `make local-aws &` in a script starts it: SIGINT ignored
+    with running_local_aws(tmp_path, as_a_background_job=True) as local:
+        # WHEN it is sent Ctrl-C's signal, or kill's
+        local.process.send_signal(signum)
+        exit_code = local.process.wait(timeout=20)
+
+    # THEN it stops, cleanly
     assert exit_code == 0
     assert "stopped" in local.log.splitlines()
 

@@ -9,7 +9,15 @@ from moderation.models import AuthorRecord, PostSettings, PostSettingsUpdate, St
 from moderation.rate_limit import RateClaim, RateLog, RateRace
 from moderation.spam.bayes import Counts, SpamFilter
 from moderation.spam.seed import load_seed
-from moderation.store import CreateGuards, IdempotencyRace, IdempotencyRecord, SubmissionKeys, SubmissionReads
+from moderation.store import (
+    CreateGuards,
+    FormReplayRace,
+    IdempotencyRace,
+    IdempotencyRecord,
+    SimilarText,
+    SubmissionKeys,
+    SubmissionReads,
+)
 
 # The shipped seed's filter, as the submit function loads it.
 SEED_FILTER = SpamFilter(load_seed())
@@ -37,6 +45,9 @@ class InMemoryStore:
         self.standing: dict[str, tuple[bool, bool]] = {}
         # client hash -> when its block lapses
         self.blocked: dict[str, int] = {}
+        # form token nonce -> expires at; text band digest -> (where it was last seen, expires at)
+        self.form_uses: dict[str, int] = {}
+        self.text_bands: dict[str, tuple[SimilarText, int]] = {}
 
     def create(
         self, comment: StoredComment, guards: CreateGuards, now: int, parent: StoredComment | None = None
@@ -51,6 +62,13 @@ class InMemoryStore:
             raise DuplicateComment("duplicate")
         if guards.rate and self.get_rate_log(guards.rate.client_hash).version != guards.rate.expected_version:
             raise RateRace
+        if guards.form_nonce and self.form_uses.get(guards.form_nonce, -1) >= now:
+            raise FormReplayRace
+        if guards.form_nonce:
+            self.form_uses[guards.form_nonce] = guards.form_expires_at
+        for digest in guards.text_bands:
+            seen = SimilarText(comment.post_id, comment.author_key)
+            self.text_bands[digest] = (seen, guards.text_bands_expire_at)
         if guards.rate:
             self.rate[guards.rate.client_hash] = RateLog(guards.rate.hits, guards.rate.expected_version + 1)
         self.comments[comment.id] = comment
@@ -96,6 +114,14 @@ class InMemoryStore:
             parent=self.get(wanted.parent_id) if wanted.parent_id else None,
             address_blocked=bool(wanted.address_hash)
             and self.blocked.get(wanted.address_hash or "", 0) > now,
+            form_used=bool(wanted.form_nonce) and self.form_uses.get(wanted.form_nonce or "", -1) >= now,
+            similar_texts=tuple(
+                seen
+                for seen, expires_at in (
+                    self.text_bands[d] for d in wanted.text_bands if d in self.text_bands
+                )
+                if expires_at >= now
+            ),
             spam=Counts() if wanted.spam_tokens else None,
         )
 

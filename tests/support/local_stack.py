@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support import processes
 from tests.support.aws import ROOT
 
 
@@ -32,6 +33,7 @@ class LocalStackProcess:
     base_url: str
     token: str
     log_path: Path
+    process: subprocess.Popen[bytes]
 
     def request(
         self,
@@ -71,8 +73,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_stack(**environment: str) -> Iterator[LocalStackProcess]:
-    """`moderation serve` with a scripted scorer unless told otherwise; stopped on exit."""
+def local_stack(*, as_a_background_job: bool = False, **environment: str) -> Iterator[LocalStackProcess]:
+    """`moderation serve` with a scripted scorer unless told otherwise; stopped on exit.
+    `as_a_background_job`: started with SIGINT ignored, as a shell script's `make run &` starts it."""
     port = free_port()
     token = "test-moderator-token"
     env = {
@@ -88,24 +91,24 @@ def local_stack(**environment: str) -> Iterator[LocalStackProcess]:
     }
     env = {k: v for k, v in env.items() if v != ""}
     with tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False) as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "moderation_tools", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    stack = LocalStackProcess(f"http://127.0.0.1:{port}", token, Path(log.name))
-    try:
-        _wait_until_serving(stack, process)
-        yield stack
-    finally:
-        process.terminate()
+        log_path = Path(log.name)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        stack.log_path.unlink(missing_ok=True)
+            with processes.running(
+                [
+                    sys.executable,
+                    *(processes.BACKGROUND_JOB if as_a_background_job else ()),
+                    *("-m", "moderation_tools", "serve", "--port", str(port)),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            ) as process:
+                stack = LocalStackProcess(f"http://127.0.0.1:{port}", token, log_path, process)
+                _wait_until_serving(stack, process)
+                yield stack
+        finally:
+            log_path.unlink(missing_ok=True)
 
 
 def _wait_until_serving(stack: LocalStackProcess, process: subprocess.Popen[bytes]) -> None:

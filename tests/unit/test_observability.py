@@ -1,4 +1,4 @@
-"""Tracing costs a cold start only when it is on."""
+"""Tracing costs a cold start only when it is on; a request that counts nothing logs no warning."""
 
 from __future__ import annotations
 
@@ -40,3 +40,25 @@ def test_with_tracing_off_the_xray_sdk_is_never_imported(env: dict[str, str]) ->
 
 def test_in_lambda_with_tracing_on_the_functions_get_powertools_tracer() -> None:
     assert tracer_in_a_fresh_process({"LAMBDA_TASK_ROOT": "/var/task"}) == "Tracer True"
+
+
+def test_a_request_that_counts_nothing_logs_no_metrics_warning() -> None:
+    # GIVEN a function's handler that publishes no metric for this request (a read)
+    program = (
+        "from moderation import observability; from aws_lambda_powertools import Metrics\n"
+        "metrics = Metrics(namespace='CommentModeration')\n"
+        "handler = metrics.log_metrics(lambda event, context: {'statusCode': 200})\n"
+        "print(handler({}, None))\n"
+    )
+    # WHEN it runs, every warning shown
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-c", program],
+        env={"PYTHONPATH": str(ROOT / "layers" / "common"), "POWERTOOLS_METRICS_DISABLED": "true"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    # THEN it answers, and its log holds no warning
+    assert result.stdout.strip() == "{'statusCode': 200}"
+    assert result.stderr == ""

@@ -47,6 +47,8 @@ VARIABLES = {
         "STARTER_MODEL_DIR",
         "SCORING_DEADLINE_SECONDS",
         "PREMODERATE",
+        "FORM_MIN_SECONDS",
+        "FORM_MAX_AGE_SECONDS",
     },
     "ImportFunction": {
         "TABLE_NAME",

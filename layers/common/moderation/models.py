@@ -103,11 +103,33 @@ class NewComment(BoundaryModel):
         description="ask first: if the model's scores alone would hold or reject it, answer 200 with a nudge "
         "and store nothing",
     )
+    # Bounds generous beyond what the widget sends: a forged token or a filled honeypot is a spam
+    # signal, not a refusal that would tell a bot what to change.
+    form_token: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="the token of GET /posts/{post_id}/form, fetched when the form was shown; optional "
+        "(other frontends may leave it out), but one too young, expired, reused or not issued for this post "
+        "is a spam signal",
+    )
+    website: str | None = Field(
+        default=None,
+        max_length=MAX_BODY_CHARS,
+        description="the widget's honeypot, a field people never see: the widget sends it empty; filled "
+        "in, it is a spam signal. Sending it at all says the request came from the widget, which always "
+        "sends a form_token too",
+    )
 
     @field_validator("body")
     @classmethod
     def _trimmed_body(cls, value: str) -> str:
         return _comment_body(value)
+
+
+class FormToken(BoundaryModel):
+    """200 to GET /posts/{post_id}/form: the token the widget sends back with the comment."""
+
+    token: str = Field(description="signed; says when the form was shown and for which post; use it once")
 
 
 class NudgeDetails(BoundaryModel):
@@ -173,6 +195,11 @@ class ModeratorComment(PublicComment):
         description="what each word or link rule matched, by reason (`banned_word`: the listed words)",
     )
     report_count: int = Field(default=0, description="distinct readers who reported it")
+    spam_signals: list[str] = Field(
+        default_factory=list,
+        description="what the edge saw at submission (`honeypot`, `too_fast`, `link`, `duplicate`, ...): "
+        "evidence for the spam filter, none of it alone a verdict",
+    )
 
 
 class CommentDetail(ModeratorComment):

@@ -5,10 +5,16 @@ functions get decorators that do nothing and the SDK is never imported."""
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, cast
 
 Decorated = TypeVar("Decorated", bound=Callable[..., Any])
+
+# Many requests rightly count nothing (every read, a webhook batch with nothing to send), and
+# Powertools' log_metrics warns on each such flush. Its documentation's way of saying that
+# empty is expected; every function imports this module before its first request.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 class TracerLike(Protocol):

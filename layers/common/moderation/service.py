@@ -49,10 +49,14 @@ from moderation.scoring.deadline import DeadlineScorer
 from moderation.settings import Settings
 from moderation.spam.bayes import Counts, SpamFilter
 from moderation.spam.evidence import SpamEvidence
+from moderation.spam.form_token import FormTokens
+from moderation.spam.near_duplicates import REMEMBERED_SECONDS, band_digests
+from moderation.spam.signals import edge_evidence, with_reads, with_signal
 from moderation.spam.tokens import comment_text
 from moderation.standing import Standing, apply_standing
 from moderation.store import (
     CreateGuards,
+    FormReplayRace,
     IdempotencyRace,
     IdempotencyRecord,
     SubmissionKeys,
@@ -152,11 +156,16 @@ class CommentService:
         self._thresholds = thresholds_for(settings, scorer)
         self._rules = ContentRules.from_settings(settings)
         self._secret = secret
+        self._forms = FormTokens(secret, settings.form_min_seconds, settings.form_max_age_seconds)
         self._clock = clock
         self._ids = MonotonicIds()
         limit = settings.rate_limit_per_minute
         self._rate_limit = SlidingWindowLimit(limit) if limit else None
         self._nudge_limit = SlidingWindowLimit(limit * NUDGES_PER_POST) if limit else None
+
+    def form_token(self, post_id: str) -> str:
+        """A token for the widget's form, saying when it was shown (see spam.form_token)."""
+        return self._forms.issue(post_id, int(self._clock()))
 
     def submit(
         self,
@@ -183,8 +192,12 @@ class CommentService:
         author = author_identity(self._secret, email_hash, reader)
         # Nudges are counted in a log of their own (as reports are): asking first is not posting.
         nudge_log = f"nudge-{client}" if request.nudge and client and self._nudge_limit else None
+        form = self._forms.check(post_id, request.form_token, request.website is not None, moment)
+        # What the spam filter weighs beside the words: what the request shows, then what the read found.
+        evidence = edge_evidence(request.author_name, request.body, honeypot=request.website, form=form)
+        text_bands = band_digests(request.body)
         text = comment_text(request.author_name, request.body)
-        evidence = SpamEvidence()
+        # The site's counts are read for the words and the edge's features (known before the read).
         spam_tokens = self._spam.tokens(text, evidence) if self._spam_on and self._spam else ()
         # Everything the checks below need, in one round trip.
         wanted = SubmissionKeys(
@@ -195,6 +208,8 @@ class CommentService:
             parent_id=request.parent_id,
             nudge_log=nudge_log,
             address_hash=client,
+            form_nonce=form.nonce,
+            text_bands=text_bands,
             spam_tokens=spam_tokens,
         )
         reads = self._store.submission_reads(wanted, now)
@@ -208,6 +223,7 @@ class CommentService:
         rate = self._claim_rate(client, now_ms, reads.rate_log)
         nudging = self._claim_nudge(nudge_log, now_ms, reads.nudge_log)
         parent = self._check_parent(post_id, request.parent_id, reads.parent)
+        evidence = self._with_reads(evidence, post_id, author.key if author else None, reads)
 
         spam = self._spam_score(text, evidence, reads.spam)
         scores, matched, decision = self._score(request.body, spam)
@@ -224,6 +240,7 @@ class CommentService:
                 "author_key_kind": author.kind if author else None,
                 "matched": matched,
                 "author_email_hash": email_hash,
+                "spam_signals": list(evidence.signals),
                 "spam_features": list(evidence.features),
             }
         )
@@ -238,6 +255,11 @@ class CommentService:
             idempotency=IdempotencyRecord(fingerprint, outcome.record()) if key_hash else None,
             idempotency_expires_at=now + IDEMPOTENCY_TTL_SECONDS,
             rate=rate,
+            # A token already used is not remembered again: its first use stands.
+            form_nonce=None if reads.form_used else form.nonce,
+            form_expires_at=form.expires_at,
+            text_bands=text_bands,
+            text_bands_expire_at=now + REMEMBERED_SECONDS,
         )
         for _ in range(RATE_CLAIM_ATTEMPTS):
             try:
@@ -252,6 +274,11 @@ class CommentService:
             except RateRace:
                 # Another post of this client was stored meanwhile: claim again from its log.
                 guards = replace(guards, rate=self._claim_rate(client, now_ms))
+            except FormReplayRace:
+                # A concurrent post used the same token first: this one is its replay.
+                evidence = with_signal(evidence, "replayed_form")
+                comment = comment.model_copy(update={"spam_signals": list(evidence.signals)})
+                guards = replace(guards, form_nonce=None)
         else:
             raise RateLimited(retry_after=1)
         logger.info("comment stored", extra={"comment_id": comment.id, "status": comment.status})
@@ -306,6 +333,18 @@ class CommentService:
             key=lambda label: -scores[label],
         )
         return Nudge(over) if over else None
+
+    @staticmethod
+    def _with_reads(
+        evidence: SpamEvidence, post_id: str, author: str | None, reads: SubmissionReads
+    ) -> SpamEvidence:
+        # The same author posting nearly the same text to the same post is the duplicate guard's.
+        near_duplicate = any(
+            text.post_id != post_id or text.author_key != author for text in reads.similar_texts
+        )
+        return with_reads(
+            evidence, form_replayed=reads.form_used, near_duplicate=near_duplicate, author=reads.author
+        )
 
     def _standing(self, post: PostSettings, reads: SubmissionReads) -> Standing:
         """Pre-moderation, the author's standing and a blocked address: the step after the policy."""

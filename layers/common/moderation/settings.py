@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=5, ge=0, description="0 turns the limit off")
     max_links: int = Field(default=2, ge=1)
     duplicate_window_seconds: int = Field(default=600, ge=0)
+    form_min_seconds: float = Field(
+        default=3.0, ge=0, description="sooner than this after the widget showed its form: `spam:too_fast`"
+    )
+    form_max_age_seconds: int = Field(
+        default=2 * 24 * 3600, ge=60, description="a form token older than this: `spam:expired_form`"
+    )
     rejected_retention_days: int = Field(default=30, ge=1)
     report_threshold: int = Field(
         default=3, ge=1, description="distinct readers' reports that send a published comment back to review"

@@ -8,6 +8,8 @@ from moderation.policy import SPAM_LABEL, Decision, Thresholds, decide, spam_fin
 from moderation.scoring.base import Scorer, ScoringError, score_text
 from moderation.settings import Settings
 from moderation.spam.bayes import SpamFilter
+from moderation.spam.form_token import FormCheck
+from moderation.spam.signals import edge_evidence, with_reads
 from moderation.spam.tokens import comment_text
 
 # The set's rows have no author; the service reads the name with the body.
@@ -34,7 +36,10 @@ class ServiceRules:
         except ScoringError:
             findings.hold.insert(0, "scoring_unavailable")
         if self._spam is not None:
-            verdict = self._spam.score(comment_text(author_name, text))
+            # A new comment from a first-time author, sent without the widget's form (no form signals).
+            edge = edge_evidence(author_name, text, honeypot=None, form=FormCheck())
+            evidence = with_reads(edge, form_replayed=False, near_duplicate=False, author=None)
+            verdict = self._spam.score(comment_text(author_name, text), evidence)
             scores[SPAM_LABEL] = verdict.score
             spam = spam_findings(verdict.score, verdict.reasons, self._spam_thresholds)
             findings.hold.extend(spam.hold)

@@ -24,6 +24,7 @@ import json
 import os
 import secrets
 import shlex
+import signal
 import socket
 import threading
 from dataclasses import dataclass
@@ -209,10 +210,19 @@ def serve_local_aws(
         "In another shell, after `make build`:",
         *(f"  {command}" for command in sam_commands(env_file)),
     ]
-    print("\n".join(banner), flush=True)
     try:
+        _stop_on_ctrl_c_or_kill()
+        print("\n".join(banner), flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         print("\nstopped", flush=True)
     finally:
         local.stop()
+
+
+def _stop_on_ctrl_c_or_kill() -> None:
+    # Set, not inherited: a shell script's background job (`make local-aws &`) starts with SIGINT
+    # ignored, and then neither Ctrl-C nor `kill -INT` would ever stop it. SIGTERM (`kill`, a
+    # process manager) stops it as cleanly, moto's thread shut down.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.default_int_handler)

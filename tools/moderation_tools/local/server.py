@@ -17,6 +17,7 @@ import mimetypes
 import os
 import re
 import secrets
+import signal
 import socket
 import sys
 import threading
@@ -121,10 +122,11 @@ class LocalStack:
         # project's: `make model` output in model/ if there is one, else the committed starter.
         os.environ.setdefault("MODEL_DIR", str(self.template.root / "model"))
         os.environ.setdefault("STARTER_MODEL_DIR", str(self.template.root / STARTER_DIR))
+        # Before the template's values: its APP_SECRET is "" (AWS reads the secret's ARN instead).
+        os.environ.setdefault("APP_SECRET", secrets.token_urlsafe(32))
         for route in self.routes:
             for key, value in self.template.environment(route.function).items():
                 os.environ.setdefault(key, value)
-        os.environ.setdefault("APP_SECRET", secrets.token_urlsafe(32))
         check_settings()
         if WEBHOOK_FUNCTION in consumers:
             for key, value in webhook_environment(self.template).items():
@@ -640,6 +642,9 @@ def cors_policy(template: Template, own_origin: str) -> CorsPolicy | None:
     return CorsPolicy(config, frozenset(origins or {own_origin}))
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 def serve(port: int, template_path: Path, moderator_token: str | None = None) -> None:
     """Serve until interrupted; print what a developer needs to start."""
     token = moderator_token or secrets.token_urlsafe(24)
@@ -665,11 +670,15 @@ def serve(port: int, template_path: Path, moderator_token: str | None = None) ->
     if shadow is not None:
         banner.append(f"  shadow model:      {shadow.model} (scores every new comment; decides nothing)")
     print("\n".join(banner), flush=True)
+    # A script's background job starts with SIGINT ignored: Ctrl-C and kill must stop it all the same.
+    previous = {signum: signal.signal(signum, signal.default_int_handler) for signum in STOP_SIGNALS}
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         print("\nstopped", flush=True)
     finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         server.server_close()
         stack.stop()
 

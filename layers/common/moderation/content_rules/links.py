@@ -162,6 +162,11 @@ def _joined_host(match: re.Match[str]) -> str:
 
 def count_links(text: str) -> int:
     """How many distinct links the comment holds."""
+    return len(link_targets(text))
+
+
+def link_targets(text: str) -> set[tuple[str, str]]:
+    """Each distinct link's canonical host (decoded IDNA labels, canonical IP addresses) and path."""
     view = link_view(text)
     targets: set[tuple[str, str]] = set()
     position = 0
@@ -195,7 +200,7 @@ def count_links(text: str) -> int:
     for match in _IPV6.finditer(view):
         if _is_ip(match.group()):
             targets.add((_canonical_host(match.group()), ""))
-    return len(targets)
+    return targets
 
 
 def _is_link(host: str, prefix: str) -> bool:

@@ -2,10 +2,10 @@
 
 Words are read as a reader sees them (markup and entities undone, look-alike letters mapped to
 ASCII, case folded), so "Ⅽasino" and "casino" are one token. Besides words: the author name's words
-apart (a name like "Best Loans" says more than the same words in a sentence), the hosts of links
-(`host:example.com` and its registrable tail), the shape of numbers (`shape:+9-999-999-9999`: a
-phone number's digits say nothing, its shape does), currency signs, shouting and runs of "!".
-The edge's features arrive as they are (`domain:…`, `contact:…`). A comment is its set of tokens:
+apart (a name like "Best Loans" says more than the same words in a sentence), the shape of numbers
+(`shape:+9-999-999-9999`: a phone number's digits say nothing, its shape does), currency signs,
+shouting and runs of "!". The edge's features arrive as they are: the linked sites (`domain:…`),
+how many links (`links:<n>`), contacts (`contact:whatsapp`, ...). A comment is its set of tokens:
 repeating a word a hundred times counts once, as in SpamAssassin's and Bogofilter's Bayes.
 """
 
@@ -18,11 +18,10 @@ from moderation.spam.evidence import SpamEvidence
 
 # At most this many tokens of one comment are counted or looked up: one comment's reads and
 # lessons stay one bounded BatchGetItem and one transaction.
-MAX_TOKENS = 80
+MAX_TOKENS = 79
 MIN_WORD = 2
 MAX_WORD = 24
 
-_HOST = re.compile(r"(?:[a-z][a-z0-9+.-]{0,15}://|\bwww\.)([\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_](?:[\w'’.+-]*[^\W_])?")
 _DIGITS = re.compile(r"\d")
 _MONEY = re.compile(r"[$€£¥₹₿]")
@@ -39,12 +38,10 @@ def comment_text(author_name: str, body: str) -> str:
 
 
 def tokens(text: str, evidence: SpamEvidence = NO_EVIDENCE) -> tuple[str, ...]:
-    """The comment's tokens, each once, the edge's features and link hosts first (the cap never
-    drops them), then the name's and the body's words in the order they appear."""
+    """The comment's tokens, each once, the edge's features first (the cap never drops them), then
+    the name's and the body's words in the order they appear."""
     name, _, body = text.partition("\n")
     found: dict[str, None] = dict.fromkeys(evidence.features)
-    for host in _HOST.findall(body):
-        found.update(dict.fromkeys(_host_tokens(host)))
     for word in _words(name):
         found[f"name:{word}"] = None
     if _MONEY.search(body):
@@ -70,10 +67,3 @@ def _words(text: str) -> list[str]:
             # Bogofilter and SpamAssassin keep only that a very long "word" was there.
             words.append("style:long_word")
     return words
-
-
-def _host_tokens(host: str) -> list[str]:
-    host = host.casefold().removeprefix("www.")
-    labels = host.split(".")
-    # The last two labels stand for the site: a campaign's subdomains share them.
-    return ["url", f"host:{host}", f"site:{'.'.join(labels[-2:])}"]

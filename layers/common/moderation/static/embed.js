@@ -9,6 +9,8 @@
   var MAX_DEPTH = 4;
   var PAGE = 20;
   var RETRIES = 3;
+  // A form token older than this is renewed when the reader starts writing (tabs stay open for days).
+  var TOKEN_RENEW_MS = 3600 * 1000;
 
   var TEXT = {
     en: {
@@ -121,6 +123,8 @@
     ".c-status:empty{display:none}",
     ".c-status.c-bad{border-color:var(--_bad)}.c-status.c-warn{border-color:var(--_warn)}",
     ".c-actions{display:flex;gap:.5em;margin-top:.4em}",
+    // The honeypot: off-screen rather than display:none, which some bots skip as a trap.
+    ".c-hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}",
     "[hidden]{display:none!important}"
   ].join("");
 
@@ -162,8 +166,10 @@
     this.readerKeyName = "comments:reader:" + this.api;
     this.elements = {};
     this.parentId = null;
+    this.formToken = null;
     this.render();
     this.load(null);
+    this.fetchFormToken();
   }
 
   Widget.prototype.url = function (path) {
@@ -191,11 +197,19 @@
       this.replying, document.createTextNode(" "),
       el("button", { type: "button", "class": "c-link", text: t.cancel, on: { click: function () { w.replyTo(null); } } })
     ]);
-    this.form = el("form", { novalidate: true, on: { submit: function (event) { event.preventDefault(); w.submit(true); } } }, [
+    this.form = el("form", { novalidate: true, on: {
+      submit: function (event) { event.preventDefault(); w.submit(true); },
+      focusin: function () { if (Date.now() - w.formTokenAt > TOKEN_RENEW_MS) w.fetchFormToken(); }
+    } }, [
       this.field(t.name, el("input", { name: "author_name", maxlength: "80", required: true, autocomplete: "name" })),
       this.field(t.email, el("input", { name: "author_email", type: "email", autocomplete: "email" })),
       this.replyBar,
       this.field(t.body, el("textarea", { name: "body", rows: "5", maxlength: "5000", required: true })),
+      // A field people never see, hear or reach: only a bot fills it in (a spam signal, not a refusal).
+      el("div", { "class": "c-hp", "aria-hidden": "true" }, [
+        el("label", {}, [el("span", { text: "Website" }),
+          el("input", { name: "website", type: "text", tabindex: "-1", autocomplete: "off" })])
+      ]),
       el("div", {}, [el("button", { type: "submit", "class": "c-primary", text: t.post })])
     ]);
     root.appendChild(el("section", { "class": "c-root", lang: this.lang }, [
@@ -212,6 +226,16 @@
     this.notice.textContent = text;
     this.notice.className = "c-status" + (tone ? " c-" + tone : "");
     if (actions) this.notice.appendChild(el("span", { "class": "c-actions" }, actions));
+  };
+
+  // When the form was shown, signed by the server: a comment sent back within seconds, or with a
+  // token used before, is a spam signal. Without one (the request failed) the comment still goes.
+  Widget.prototype.fetchFormToken = function () {
+    var w = this;
+    this.formTokenAt = Date.now();
+    return this.getJson(this.url("/form")).then(function (answer) { w.formToken = answer.token; }, function () {
+      w.formToken = null;
+    });
   };
 
   Widget.prototype.getJson = function (url) {
@@ -340,6 +364,8 @@
     if (nudge) payload.nudge = true;
     var readerKey = this.readerKey();
     if (readerKey) payload.reader_key = readerKey;
+    payload.website = fields.website.value;
+    if (this.formToken) payload.form_token = this.formToken;
     return payload;
   };
 
@@ -361,6 +387,8 @@
     button.disabled = true;
     this.say(this.t.sending);
     this.send(payload, key, 0).then(function (answer) {
+      // A stored comment used up its form token: the next comment gets a fresh one.
+      if (answer.status === 201 || answer.status === 202 || answer.status === 422) w.fetchFormToken();
       w.answer(answer.status, answer.body, answer.retryAfter);
     }, function () {
       w.say(w.t.offline, "bad");

@@ -9,6 +9,8 @@ One table holds comments and the small records that protect them:
 | duplicate guard | DEDUPE#<post_id>#<hash>            | DEDUPE        | guards      |
 | idempotency key | IDEMPOTENCY#<post_id>#<key hash>   | IDEMPOTENCY   | guards      |
 | rate log        | RATE#<client hash>                 | RATE          | guards      |
+| used form token | FORM#<nonce>                       | FORM          | spam_marks  |
+| text's band     | TEXTBAND#<band>:<digest>           | TEXTBAND      | spam_marks  |
 | expiry marker   | EXPIRED#<comment id>               | EXPIRED       | decisions   |
 | last alert      | ALERT#PENDING                      | ALERT         | alerts      |
 | waiting replies | IMPORT#REPLIES#<parent id>         | REPLIES       | imports     |
@@ -53,6 +55,7 @@ from moderation.store.insights import DayTotals, Insights
 from moderation.store.posts import Posts
 from moderation.store.reports import DuplicateReport, Reports
 from moderation.store.spam import SpamState
+from moderation.store.spam_marks import FormReplayRace, SimilarText
 from moderation.store.submissions import SubmissionKeys, SubmissionReads, Submissions
 from moderation.store.table import TableAccess, connect
 from moderation.store.threads import Threads
@@ -63,8 +66,10 @@ __all__ = [
     "DayTotals",
     "DuplicateReport",
     "DynamoCommentStore",
+    "FormReplayRace",
     "IdempotencyRace",
     "IdempotencyRecord",
+    "SimilarText",
     "StaleComment",
     "SubmissionKeys",
     "SubmissionReads",

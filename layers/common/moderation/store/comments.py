@@ -3,6 +3,7 @@ of a post's (or everyone's) comments in one status, oldest first, from the spars
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from moderation.errors import DuplicateComment, ParentNotFound, StorageUnavailable
@@ -13,6 +14,7 @@ from moderation.store.guards import CreateGuards, IdempotencyRace, guard_item_ke
 from moderation.store.insights import submission_updates
 from moderation.store.paging import Page, query_page
 from moderation.store.part import StorePart
+from moderation.store.spam_marks import FormReplayRace, spam_mark_puts
 from moderation.store.table import (
     GUARD_KEYS,
     comment_from_item,
@@ -49,6 +51,15 @@ class Comments(StorePart):
                     }
                 },
                 *guard_puts(self._db, comment.post_id, comment.id, guards, now),
+                *spam_mark_puts(
+                    self._db,
+                    comment,
+                    guards.form_nonce,
+                    guards.form_expires_at,
+                    guards.text_bands,
+                    guards.text_bands_expire_at,
+                    now,
+                ),
                 *counter_updates(
                     self._db,
                     comment.post_id,
@@ -70,6 +81,13 @@ class Comments(StorePart):
                 raise DuplicateComment("You already posted this comment here a moment ago.") from cancelled
             if any(pk.startswith("RATE#") for pk in failed):
                 raise RateRace from cancelled
+            if any(pk.startswith("FORM#") for pk in failed):
+                raise FormReplayRace from cancelled
+            conflicts = failed_items(cancelled, items, "TransactionConflict")
+            if guards.text_bands and any(pk.startswith("TEXTBAND#") for pk in conflicts):
+                # The same text stored at the same moment by another comment: its bands stand for both.
+                guards = replace(guards, text_bands=())
+                continue
             if parent is None or comment_key(parent.id)["pk"] not in failed:
                 # A transaction conflict or a vanishingly unlikely id clash: safe to retry.
                 raise StorageUnavailable() from cancelled

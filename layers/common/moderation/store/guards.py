@@ -34,6 +34,11 @@ class CreateGuards:
     idempotency: IdempotencyRecord | None
     idempotency_expires_at: int
     rate: RateClaim | None = None
+    # The form token's first use and the text's near-duplicate bands (store.spam_marks).
+    form_nonce: str | None = None
+    form_expires_at: int = 0
+    text_bands: tuple[str, ...] = ()
+    text_bands_expire_at: int = 0
 
 
 class IdempotencyRace(Exception):

@@ -153,12 +153,15 @@ def comment_from_item(item: Mapping[str, Any]) -> StoredComment:
     return StoredComment.model_validate(data)
 
 
-def failed_items(error: ClientError, items: list[dict[str, Any]]) -> list[str]:
-    """The pk of each transaction item whose condition failed."""
+def failed_items(
+    error: ClientError, items: list[dict[str, Any]], code: str = "ConditionalCheckFailed"
+) -> list[str]:
+    """The pk of each transaction item whose condition failed (or that failed for `code`, such as
+    another transaction writing it at the same time: "TransactionConflict")."""
     reasons = error.response.get("CancellationReasons", [])
     failed = []
     for reason, item in zip(reasons, items, strict=False):
-        if reason.get("Code") == "ConditionalCheckFailed":
+        if reason.get("Code") == code:
             operation = next(iter(item.values()))
             key = operation.get("Item") or operation.get("Key")
             failed.append(str(key["pk"]))
