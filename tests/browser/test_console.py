@@ -354,18 +354,21 @@ def test_the_spam_key_marks_a_comment_as_spam_and_the_reasons_say_why(
     # WHEN the moderator presses s on the held comment
     page.locator("#filters").get_by_label("Status").select_option("pending")
     page.get_by_role("button", name="Show").click()
-    items = page.locator("#queue > li")
-    expect(items).to_have_count(1)
+    # the pending queue (not the rejected one still on screen): select the held comment
+    pending = page.locator(f'#queue > li[data-id="{held}"]')
+    pending.locator(".body").click()
+    expect(pending).to_have_class(re.compile(r"\bselected\b"))
     page.keyboard.press("s")
 
     # THEN it is rejected as spam (the history says so) and leaves the queue
     expect(page.locator("#notice")).to_contain_text("Marked as spam")
-    expect(items).to_have_count(0)
-    history = moderator_call(stack, "GET", f"/moderation/comments/{held}")["history"]
-    assert [(h["to"], h.get("action")) for h in history] == [("rejected", "spam")]
+    expect(pending).to_have_count(0)
+    detail = moderator_call(stack, "GET", f"/moderation/comments/{held}")
+    assert [(h["to"], h.get("action")) for h in detail["history"]] == [("rejected", "spam")], detail
     # AND the button marks a rejected comment as spam too
     page.locator("#filters").get_by_label("Status").select_option("rejected")
     page.get_by_role("button", name="Show").click()
+    expect(rejected).to_be_visible()
     rejected.get_by_role("button", name="Spam").click()
     expect(page.locator("#notice")).to_contain_text("Marked as spam")
     history = moderator_call(stack, "GET", f"/moderation/comments/{spam}")["history"]
