@@ -10,6 +10,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from moderation import webhook_targets
 
+# The spam filter's 0.5 means "no idea"; it holds what leans clearly to spam, rejects the certain.
+DEFAULT_SPAM_REVIEW = 0.8
+DEFAULT_SPAM_REJECT = 0.97
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
@@ -32,6 +36,13 @@ class Settings(BaseSettings):
     # else the default (see policy.effective_thresholds).
     review_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     reject_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    spam_review_threshold: float = Field(
+        default=DEFAULT_SPAM_REVIEW, ge=0.0, le=1.0, description="a spam score from here holds the comment"
+    )
+    spam_reject_threshold: float = Field(
+        default=DEFAULT_SPAM_REJECT, ge=0.0, le=1.0, description="a spam score from here rejects it"
+    )
+    spam_filter: bool = Field(default=True, description="false turns the spam filter off (no spam score)")
     scoring_deadline_seconds: float = Field(
         default=3.0, gt=0, description="past this, scoring is abandoned and the comment held for review"
     )
@@ -132,4 +143,6 @@ class Settings(BaseSettings):
         review, reject = self.review_threshold, self.reject_threshold
         if review is not None and reject is not None and review > reject:
             raise ValueError("REVIEW_THRESHOLD must not exceed REJECT_THRESHOLD")
+        if self.spam_review_threshold > self.spam_reject_threshold:
+            raise ValueError("SPAM_REVIEW_THRESHOLD must not exceed SPAM_REJECT_THRESHOLD")
         return self

@@ -21,6 +21,7 @@ Comments written with an e-mail carry `author_email_hash`, the key of the sparse
 | author's record | AUTHOR#<author_key>                | AUTHOR        | authors     |
 | address block   | ADDRESS#<client hash>              | BLOCK         | addresses   |
 | post settings   | POST#<post_id>                     | SETTINGS      | posts       |
+| spam filter     | SPAM#TOKEN#<t> / SPAM#TOTALS / SPAM#LESSON#<id> | SPAM | spam    |
 | insights        | INSIGHTS#[SHADOW#]ALL / ...#POST#<id> | DAY#<date>#<n> | insights  |
 
 Published comments also carry `thread` (`<post_id>#<parent_id or ->`), the key of the sparse
@@ -53,6 +54,7 @@ from moderation.store.imports import Imports
 from moderation.store.insights import DayTotals, Insights
 from moderation.store.posts import Posts
 from moderation.store.reports import DuplicateReport, Reports
+from moderation.store.spam import SpamState
 from moderation.store.spam_marks import FormReplayRace, SimilarText
 from moderation.store.submissions import SubmissionKeys, SubmissionReads, Submissions
 from moderation.store.table import TableAccess, connect
@@ -88,6 +90,7 @@ class DynamoCommentStore(
     Insights,
     Imports,
     Submissions,
+    SpamState,
     Addresses,
 ):
     """Every part of the store over one table."""
