@@ -33,8 +33,9 @@ Comments with an author key carry `author_key`, the key of the sparse index `ByA
 by id (an author's comments, oldest first), and `author_key_kind` (email, browser; older ones
 without it were keyed by e-mail or by address). Comments with a client hash carry `client_hash`,
 the key of the sparse index `ByClient` sorted by id (whom blocking an address reaches).
-A new comment also lists in `guard_keys` the pks of its duplicate guard and idempotency record
-(each names it in `comment_id`), so erasing its author deletes them by key (module guards).
+A new comment also lists in `guard_keys` the pks of its duplicate guard, idempotency record,
+used form token and text's bands (each names it in `comment_id`), so erasing its author deletes
+them by key (module guards), keeping any a later comment took over.
 
 A moderator's claim on a pending comment is `claimed_by` and `claimed_until` (epoch seconds)
 on the comment itself; a decision clears it.
