@@ -16,7 +16,7 @@ FIND := $(PYTHON) scripts/machine_setup.py
 PY312 := $(shell $(FIND) python3.12 2>/dev/null)
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
 
-.PHONY: help run local-aws test fuzz lint typecheck unit integration e2e browser browser-deps template build lambda-size docs docs-serve lock model starter-model bench eval load deploy clean
+.PHONY: help run local-aws test fuzz lint typecheck unit integration e2e browser browser-deps template build lambda-size docs docs-serve lock model starter-model spam-seed bench bench-spam eval load deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -136,8 +136,14 @@ model: $(VENV)/.dev-installed ## download Detoxify's MODEL_TYPE (default unbiase
 starter-model: $(VENV)/.dev-installed ## regenerate the committed starter model (layers/scoring/starter) from alt-profanity-check
 	$(BIN)/moderation model starter --out layers/scoring/starter
 
+spam-seed: $(VENV)/.dev-installed ## count the hand-written spam seed (tools/moderation_tools/spam) into layers/common/moderation/spam/seed.json; held-out figures
+	$(BIN)/python -m moderation_tools.spam.seed
+
 bench: $(VENV)/.dev-installed ## Detoxify vs our scorer, side by side; writes bench/results.json
 	$(BIN)/python bench/run.py
+
+bench-spam: $(VENV)/.dev-installed ## the submit path with the spam filter on vs off: cold start and warm p50; writes bench/spam-results.json
+	$(BIN)/python -m bench.spam
 
 eval: $(VENV)/.dev-installed ## decide the labelled evaluation set with the model in $MODEL_DIR; table per class
 	$(BIN)/moderation eval --model-dir $(MODEL_DIR)

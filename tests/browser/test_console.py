@@ -327,3 +327,49 @@ def test_detail_view_bulk_decisions_and_the_reported_queue(
     expect(page.locator('#counts dd[data-status="pending"]')).to_have_text("–")
     expect(page.locator("#queue > li")).to_have_count(0)
     expect(page.locator("#who-name")).to_have_text("")
+
+
+def test_the_spam_key_marks_a_comment_as_spam_and_the_reasons_say_why(
+    page: Page, stack: LocalStackProcess
+) -> None:
+    # GIVEN a held comment, and a loan spam the filter rejected (its poster was told "pending")
+    held = submit(stack, "Cal", "Probably fine [[insult=0.6]]")
+    spam = submit(
+        stack,
+        "Quick Loans",
+        "Payday loan today, no credit check, instant approval! Apply at https://loans.example",
+    )
+    sign_in(page, stack, stack.token)
+    page.locator("#filters").get_by_label("Post").fill(POST)
+
+    # THEN the rejected queue says the spam filter rejected it, with its score
+    page.locator("#filters").get_by_label("Status").select_option("rejected")
+    page.get_by_role("button", name="Show").click()
+    rejected = page.locator(f'#queue > li[data-id="{spam}"]')
+    expect(rejected.locator(".reasons li").first).to_have_text(
+        re.compile(r"^Spam: the spam filter scored its words (0\.9[7-9]|1\.00)\.$")
+    )
+    expect(rejected.locator(".scores li.drove")).to_have_text([re.compile(r"^spam (0\.9[7-9]|1\.00)$")])
+
+    # WHEN the moderator presses s on the held comment
+    page.locator("#filters").get_by_label("Status").select_option("pending")
+    page.get_by_role("button", name="Show").click()
+    # the pending queue (not the rejected one still on screen): select the held comment
+    pending = page.locator(f'#queue > li[data-id="{held}"]')
+    pending.locator(".body").click()
+    expect(pending).to_have_class(re.compile(r"\bselected\b"))
+    page.keyboard.press("s")
+
+    # THEN it is rejected as spam (the history says so) and leaves the queue
+    expect(page.locator("#notice")).to_contain_text("Marked as spam")
+    expect(pending).to_have_count(0)
+    detail = moderator_call(stack, "GET", f"/moderation/comments/{held}")
+    assert [(h["to"], h.get("action")) for h in detail["history"]] == [("rejected", "spam")], detail
+    # AND the button marks a rejected comment as spam too
+    page.locator("#filters").get_by_label("Status").select_option("rejected")
+    page.get_by_role("button", name="Show").click()
+    expect(rejected).to_be_visible()
+    rejected.get_by_role("button", name="Spam").click()
+    expect(page.locator("#notice")).to_contain_text("Marked as spam")
+    history = moderator_call(stack, "GET", f"/moderation/comments/{spam}")["history"]
+    assert [h.get("action") for h in history] == ["spam"]

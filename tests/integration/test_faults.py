@@ -188,7 +188,9 @@ def test_concurrent_requests_with_one_idempotency_key_store_one_comment(
         store = DynamoCommentStore(aws.name)
         # Both find no record for the key before either writes: the race the transaction settles.
         reads_all_before_any_write(store, both_looked)
-        return CommentService(store, runtime.scorer(), runtime.settings(), runtime.secret())
+        return CommentService(
+            store, runtime.scorer(), runtime.settings(), runtime.secret(), spam=runtime.spam_filter()
+        )
 
     services = [container(), container()]
     request = NewComment(author_name="Ada", body="Posted twice by a flaky network")

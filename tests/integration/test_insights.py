@@ -95,7 +95,7 @@ def test_figures_and_suggestions_of_a_known_history_are_exact(
     assert body["model"] == "plugin:tests.support.scorers.ScriptedScorer"
     overall = body["overall"]
     assert overall["automatic"] == {"published": 20, "held": 16, "rejected": 4}
-    assert overall["moderators"] == {"approved": 9, "rejected": 13}
+    assert overall["moderators"] == {"approved": 9, "rejected": 13, "spam": 0}
     assert overall["held"] == {"approved": 7, "rejected": 9}
     assert overall["overturns"] == {
         "rejected_to_published": 1,
@@ -155,7 +155,7 @@ def test_a_re_decision_moves_the_comment_between_histograms(
     assert overall["histograms"]["approved"][14] == 1
     assert overall["histograms"]["rejected"][14] == 0
     assert overall["held"] == {"approved": 1, "rejected": 0}
-    assert overall["moderators"] == {"approved": 2, "rejected": 1}
+    assert overall["moderators"] == {"approved": 2, "rejected": 1, "spam": 0}
     assert overall["suggested"] is None
 
 
@@ -171,7 +171,7 @@ def test_reports_that_take_a_comment_down_are_counted(
 
     assert overall["overturns"]["reported"] == 1
     assert overall["automatic"] == {"published": 1, "held": 0, "rejected": 0}
-    assert overall["moderators"] == {"approved": 0, "rejected": 0}
+    assert overall["moderators"] == {"approved": 0, "rejected": 0, "spam": 0}
 
 
 def test_an_erased_comment_stays_counted_without_its_score(

@@ -11,6 +11,7 @@ import pytest
 from moderation import runtime
 
 from tests.integration.conftest import HttpResult, invoke_handler, load_event, moderator_decides
+from tests.integration.test_spam_edge import CAMPAIGN, form_token, signals
 
 POST = "why-we-moderate"
 EMAIL = "Reader@Example.com"
@@ -206,3 +207,57 @@ def test_a_guard_a_later_comment_took_over_is_kept_and_the_erasure_still_happens
     assert runtime.store().get(first.body["id"]).author_name == "[erased]"  # type: ignore[union-attr]
     kept = aws.get_item(Key={"pk": guard["pk"], "sk": guard["sk"]})["Item"]
     assert kept["comment_id"] == later
+
+
+@pytest.fixture
+def widget(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Readers who post through the widget's form at once: its token is good from the start."""
+    monkeypatch.setenv("FORM_MIN_SECONDS", "0")
+    runtime.reset()
+
+
+def marks_naming(table: Any, comment_ids: set[str]) -> list[dict[str, Any]]:
+    """The spam marks (used form tokens, texts' bands) that name one of these comments, by pk."""
+    marks = [
+        item
+        for item in json.loads(stored_text(table))
+        if item["sk"] in ("FORM", "TEXTBAND") and item.get("comment_id") in comment_ids
+    ]
+    return sorted(marks, key=lambda item: str(item["pk"]))
+
+
+def test_erasure_removes_the_form_uses_and_text_bands_that_still_name_the_author(
+    aws: Any, widget: None, privacy: Call, post_comment: Call
+) -> None:
+    # GIVEN a reader who posted two texts through the form, another reader's text, and a later
+    # comment by someone else with the reader's second text (its bands took over the reader's)
+    bob_text = "Long-time reader here. The part about moderation queues matched what I see on my forum."
+    copied_text = "I copy this paragraph from a reader I liked, word for word, because it said it best."
+
+    def ada(body: str) -> str:
+        fields = {"author_name": "Ada", "body": body, "author_email": EMAIL, "website": ""}
+        fields["form_token"] = form_token().body["token"]
+        return str(post_comment(fields, source_ip="198.51.100.1").body["id"])
+
+    mine = {ada(CAMPAIGN), copied := ada(copied_text)}
+    copied_bands = {item["pk"] for item in marks_naming(aws, {copied}) if item["sk"] == "TEXTBAND"}
+    bob_fields = {"author_name": "Bob", "body": bob_text, "author_email": "bob@example.com"}
+    bob = post_comment(bob_fields, source_ip="198.51.100.2").body["id"]
+    later = post_comment({"author_name": "Cy", "body": copied_text}, source_ip="198.51.100.3").body["id"]
+    assert {item["sk"] for item in marks_naming(aws, mine)} == {"FORM", "TEXTBAND"}
+    bob_bands, later_bands = marks_naming(aws, {bob}), marks_naming(aws, {later})
+    assert bob_bands
+    assert copied_bands
+    assert {item["pk"] for item in later_bands} == copied_bands
+    # WHEN a moderator erases the reader
+    assert privacy("erase", EMAIL).body == {"erased": 2}
+    # THEN no form use or band names their comments any more
+    assert marks_naming(aws, mine) == []
+    # AND the other reader's bands, and those the later comment took over, are still there
+    assert marks_naming(aws, {bob}) == bob_bands
+    assert marks_naming(aws, {later}) == later_bands
+    # AND the erased text from another author is no near-duplicate, while the other reader's still is
+    again = post_comment({"author_name": "Dee", "body": CAMPAIGN}, source_ip="198.51.100.4").body["id"]
+    bobs_again = post_comment({"author_name": "Dee", "body": bob_text}, source_ip="198.51.100.4").body["id"]
+    assert "duplicate" not in signals(aws, again)
+    assert "duplicate" in signals(aws, bobs_again)

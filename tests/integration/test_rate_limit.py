@@ -46,7 +46,9 @@ def test_concurrent_posts_from_one_client_never_exceed_the_limit(
     def container() -> CommentService:
         store = DynamoCommentStore(limit_of_five.name)
         reads_all_before_any_write(store, all_read)
-        return CommentService(store, runtime.scorer(), runtime.settings(), runtime.secret())
+        return CommentService(
+            store, runtime.scorer(), runtime.settings(), runtime.secret(), spam=runtime.spam_filter()
+        )
 
     services = [container() for _ in range(containers)]
 

@@ -139,7 +139,7 @@ def test_the_shadow_is_compared_exactly_with_the_live_model_and_moderators(
     }
     figures = block["overall"]
     assert figures["automatic"] == {"published": 3, "held": 1, "rejected": 1}
-    assert figures["moderators"] == {"approved": 1, "rejected": 2}
+    assert figures["moderators"] == {"approved": 1, "rejected": 2, "spam": 0}
     assert figures["held"] == {"approved": 0, "rejected": 1}
     assert figures["overturns"]["rejected_to_published"] == 1
     assert figures["overturns"]["rejected_to_published_rate"] == 1.0

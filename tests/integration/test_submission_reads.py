@@ -47,11 +47,15 @@ def test_a_reply_with_a_key_an_author_and_a_rate_limit_is_one_read_and_one_write
         headers={"idempotency-key": "once"},
     )
 
-    # THEN the key's record, the post's settings, the rate log, the author, the parent and a block
-    # on the address came in one consistent read, and the comment with all its records in one transaction
+    # THEN the key's record, the post's settings, the rate log, the author, the parent, a block on
+    # the address and the spam filter's counts (the site's totals, "name:ada" and "reply") came in
+    # one consistent read, and the comment with all its records in one transaction
     assert reply.status == 201
     assert calls == [
-        ("BatchGetItem", ["ADDRESS", "AUTHOR", "COMMENT", "IDEMPOTENCY", "POST", "RATE"]),
+        (
+            "BatchGetItem",
+            ["ADDRESS", "AUTHOR", "COMMENT", "IDEMPOTENCY", "POST", "RATE", "SPAM", "SPAM", "SPAM"],
+        ),
         ("TransactWriteItems", []),
     ]
 

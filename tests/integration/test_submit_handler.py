@@ -85,7 +85,7 @@ def test_no_model_and_no_plugin_holds_everything(
 
 
 def test_too_many_links_hold_the_comment(post_comment: Post, aws: Any) -> None:
-    result = post_comment(comment("buy at https://a.example and https://b.example"))
+    result = post_comment(comment("the sources: https://a.example and https://b.example"))
     assert result.status == 202
     assert stored_comments(aws)[0]["reasons"] == ["too_many_links"]
 

@@ -7,6 +7,8 @@ from typing import Any
 from moderation.errors import DuplicateComment, StorageUnavailable
 from moderation.models import AuthorRecord, PostSettings, PostSettingsUpdate, Status, StoredComment
 from moderation.rate_limit import RateClaim, RateLog, RateRace
+from moderation.spam.bayes import Counts, SpamFilter
+from moderation.spam.seed import load_seed
 from moderation.store import (
     CreateGuards,
     FormReplayRace,
@@ -16,6 +18,9 @@ from moderation.store import (
     SubmissionKeys,
     SubmissionReads,
 )
+
+# The shipped seed's filter, as the submit function loads it.
+SEED_FILTER = SpamFilter(load_seed())
 
 
 class Clock:
@@ -117,6 +122,7 @@ class InMemoryStore:
                 )
                 if expires_at >= now
             ),
+            spam=Counts() if wanted.spam_tokens else None,
         )
 
     def record_rate(self, claim: RateClaim) -> None:

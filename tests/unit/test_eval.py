@@ -17,7 +17,7 @@ from moderation_tools.cli import main
 from moderation_tools.eval.decide import ServiceRules
 from moderation_tools.eval.run import ScorerUnavailable, render_table, run_eval
 
-from tests.support.fakes import Clock, InMemoryStore
+from tests.support.fakes import SEED_FILTER, Clock, InMemoryStore
 from tests.support.scorers import ScriptedScorer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -138,13 +138,13 @@ def test_eval_decides_exactly_as_the_service_does_for_a_new_comment(text: str) -
         rate_limit_per_minute=0,
     )
     store = InMemoryStore()
-    service = CommentService(store, ScriptedScorer(), settings, b"secret", clock=Clock())
-    rules = ServiceRules(ScriptedScorer(), settings, thresholds_for(settings))
+    service = CommentService(store, ScriptedScorer(), settings, b"secret", clock=Clock(), spam=SEED_FILTER)
+    rules = ServiceRules(ScriptedScorer(), settings, thresholds_for(settings), SEED_FILTER)
 
     # WHEN both decide the same comment
     service.submit("p1", NewComment(author_name="Ada", body=text), None)
     [stored] = store.comments.values()
-    scores, decision = rules.decide(text)
+    scores, decision = rules.decide(text, author_name="Ada")
 
     # THEN they agree on status, reasons and scores
     assert (decision.status, decision.reasons, scores) == (stored.status, stored.reasons, stored.scores)

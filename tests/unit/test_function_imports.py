@@ -52,6 +52,7 @@ def modules_loaded_at_init(function_dir: str, module: str) -> set[str]:
         ("moderation_console", "moderation_console"),
         ("count_expired", "count_expired"),
         ("pending_alert", "pending_alert"),
+        ("spam_learning", "spam_learning"),
     ],
 )
 def test_functions_that_do_not_score_never_import_the_scorer(function_dir: str, module: str) -> None:
@@ -66,6 +67,8 @@ def test_the_submit_function_loads_its_scorer_at_init() -> None:
     loaded = modules_loaded_at_init("submit_comment", "submit_comment")
 
     assert "moderation.scoring.base" in loaded
+    # and its spam filter with the seed: the first comment doesn't wait for them
+    assert "moderation.spam.seed" in loaded
 
 
 def test_the_submit_function_scoring_with_the_starter_loads_no_numpy_or_onnxruntime(tmp_path: Path) -> None:

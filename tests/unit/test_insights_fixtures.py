@@ -22,6 +22,7 @@ TOP = {
     "bin_count",
     "overall",
     "labels",
+    "spam_filter",
     "shadow",
 }
 DECISIONS = ("published", "held", "rejected")
@@ -169,6 +170,7 @@ def test_the_route_would_give_each_answer_field_for_field(name: str) -> None:
     answer = load(name)
     written = InsightsReport.model_validate(answer).model_dump(mode="json")
     for figures in every_figures(written):
-        # the one field the route adds to the contract
+        # the fields the route adds to the contract
         assert isinstance(figures["overturns"].pop("reported"), int)
+        assert isinstance(figures["moderators"].pop("spam"), int)
     assert written == answer

@@ -13,7 +13,7 @@ from moderation.settings import Settings
 from moderation_tools.local.template import Template
 
 from tests.support.aws import TEMPLATE
-from tests.support.fakes import Clock, InMemoryStore
+from tests.support.fakes import SEED_FILTER, Clock, InMemoryStore
 from tests.support.scorers import ScriptedScorer
 from tests.support.submissions import decided
 
@@ -42,7 +42,7 @@ def scorer() -> Iterator[GatedScorer]:
 
 def make_service(store: InMemoryStore, scorer: GatedScorer) -> CommentService:
     settings = Settings.model_validate({"rate_limit_per_minute": 0, "scoring_deadline_seconds": 0.2})
-    return CommentService(store, scorer, settings, b"secret", clock=Clock())
+    return CommentService(store, scorer, settings, b"secret", clock=Clock(), spam=SEED_FILTER)
 
 
 def comment(body: str) -> NewComment:

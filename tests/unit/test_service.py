@@ -14,7 +14,7 @@ from moderation.models import NewComment
 from moderation.service import CommentService, Nudge
 from moderation.settings import Settings
 
-from tests.support.fakes import Clock, InMemoryStore
+from tests.support.fakes import SEED_FILTER, Clock, InMemoryStore
 from tests.support.scorers import ScriptedScorer
 from tests.support.submissions import decided
 
@@ -33,7 +33,9 @@ def make_service(
     store: InMemoryStore, clock: Clock, scorer: ScriptedScorer | None = None, **env: object
 ) -> CommentService:
     settings = Settings.model_validate({"rate_limit_per_minute": 5, **env})
-    return CommentService(store, scorer or ScriptedScorer(), settings, b"secret", clock=clock)
+    return CommentService(
+        store, scorer or ScriptedScorer(), settings, b"secret", clock=clock, spam=SEED_FILTER
+    )
 
 
 @pytest.fixture
@@ -81,7 +83,7 @@ def test_a_failing_scorer_holds_the_comment_never_loses_or_publishes_it(
 
 def test_without_a_scorer_every_comment_is_held(store: InMemoryStore, clock: Clock) -> None:
     settings = Settings()
-    service = CommentService(store, None, settings, b"s", clock=clock)
+    service = CommentService(store, None, settings, b"s", clock=clock, spam=SEED_FILTER)
     assert decided(service, "p1", comment(), None).status == "pending"
     assert next(iter(store.comments.values())).reasons == ["scoring_unavailable"]
 

@@ -1,5 +1,5 @@
 """The edge's spam signals through CommentService.submit: kept on the comment, never an error,
-and (until the spam filter weighs them) never a different decision."""
+and weighed by the spam filter (moving its score, never deciding alone)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from moderation.service import CommentService
 from moderation.settings import Settings
 from moderation.store import CreateGuards, FormReplayRace
 
-from tests.support.fakes import Clock, InMemoryStore
+from tests.support.fakes import SEED_FILTER, Clock, InMemoryStore
 from tests.support.scorers import ScriptedScorer
 from tests.support.submissions import decided
 
@@ -32,7 +32,7 @@ def clock() -> Clock:
 @pytest.fixture
 def service(store: InMemoryStore, clock: Clock) -> CommentService:
     settings = Settings.model_validate({"rate_limit_per_minute": 0, "form_min_seconds": 3})
-    return CommentService(store, ScriptedScorer(), settings, b"secret", clock=clock)
+    return CommentService(store, ScriptedScorer(), settings, b"secret", clock=clock, spam=SEED_FILTER)
 
 
 def comment(body: str = "Lovely post", name: str = "Ada", **fields: object) -> NewComment:
@@ -165,8 +165,22 @@ def test_links_and_contacts_are_kept_as_signals(service: CommentService, store: 
     assert {"contact_scheme", "link", "link_in_name"} <= set(signals_of(service, store, request))
 
 
-def test_signals_never_change_the_decision(service: CommentService, store: InMemoryStore) -> None:
+def test_signals_move_the_spam_score_and_are_the_reasons_when_it_holds(
+    service: CommentService, store: InMemoryStore
+) -> None:
+    # A civil comment with a filled honeypot and a forged token: the signals alone don't hold it
+    civil = comment("I disagree with the second paragraph; the council's figures say otherwise.")
+    alone = decided(
+        service, "p1", civil.model_copy(update={"website": "filled", "form_token": "forged"}), "203.0.113.9"
+    )
+    assert alone.status == "published"
+    # but they move the score of the same words
+    plain = decided(service, "p2", civil, "203.0.113.9")
+    assert stored(store, alone.comment.id).scores["spam"] > stored(store, plain.comment.id).scores["spam"]
+    # and a contact offer with them is held as spam, the signals its reasons
     request = comment("Contact me on WhatsApp +1 555 123 4567", website="filled", form_token="forged")
     outcome = decided(service, "p1", request, "203.0.113.9")
-    assert outcome.status == "published"
-    assert outcome.reasons == []
+    assert outcome.status == "pending"
+    assert {"spam:content", "spam:honeypot", "spam:tampered_form", "spam:contact_scheme"} <= set(
+        outcome.reasons
+    )

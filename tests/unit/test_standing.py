@@ -12,7 +12,7 @@ from moderation.service import CommentService
 from moderation.settings import Settings
 from moderation.standing import Standing, apply_standing
 
-from tests.support.fakes import Clock, InMemoryStore
+from tests.support.fakes import SEED_FILTER, Clock, InMemoryStore
 from tests.support.scorers import ScriptedScorer
 from tests.support.submissions import decided
 
@@ -21,7 +21,7 @@ IP = "203.0.113.9"
 
 def make_service(store: InMemoryStore, **env: object) -> CommentService:
     settings = Settings.model_validate({"rate_limit_per_minute": 0, "suspect_words": "scam", **env})
-    return CommentService(store, ScriptedScorer(), settings, b"secret", clock=Clock())
+    return CommentService(store, ScriptedScorer(), settings, b"secret", clock=Clock(), spam=SEED_FILTER)
 
 
 def comment(body: str, email: str = "ada@example.com") -> NewComment:

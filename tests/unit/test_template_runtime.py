@@ -35,6 +35,8 @@ VARIABLES = {
         "APP_SECRET",
         "REVIEW_THRESHOLD",
         "REJECT_THRESHOLD",
+        "SPAM_REVIEW_THRESHOLD",
+        "SPAM_REJECT_THRESHOLD",
         "RATE_LIMIT_PER_MINUTE",
         "MAX_LINKS",
         "BANNED_WORDS",
@@ -73,6 +75,7 @@ VARIABLES = {
     "ListCommentsFunction": {"TABLE_NAME", "APP_SECRET_ARN", "APP_SECRET"},
     "ModerationFunction": {"TABLE_NAME", "APP_SECRET_ARN", "APP_SECRET", "REJECTED_RETENTION_DAYS"},
     "CountExpiredFunction": {"TABLE_NAME"},
+    "SpamLearningFunction": {"TABLE_NAME"},
     "ShadowScoringFunction": {"TABLE_NAME", "SHADOW_MODEL_DIR"},
     "ConsoleFunction": {"COGNITO_DOMAIN", "COGNITO_CLIENT_ID"},
     # Its age metric's service and namespace are OldestPendingAlarm's: pinned where it is defined.

@@ -17,7 +17,7 @@ from pydantic import Field
 from moderation.errors import InvalidQuery
 from moderation.insights_tally import BIN_COUNT, HISTOGRAMS, OUTCOMES, OVERALL
 from moderation.models import BoundaryModel
-from moderation.policy import DEFAULT_THRESHOLDS
+from moderation.policy import DEFAULT_THRESHOLDS, SPAM_LABEL
 from moderation.store import DayTotals
 
 DEFAULT_PERIOD_DAYS = 30
@@ -33,6 +33,17 @@ class AutomaticCounts(BoundaryModel):
 class ModeratorCounts(BoundaryModel):
     approved: int = 0
     rejected: int = 0
+
+
+class ModeratorDecisions(ModeratorCounts):
+    spam: int = Field(default=0, description="rejections as spam (counted apart from rejected)")
+
+
+class SpamFilterFigures(BoundaryModel):
+    flagged: int = Field(description="comments the spam filter held or rejected")
+    confirmed: int = Field(description="... whose latest moderator decision rejected them (spam or not)")
+    cleared: int = Field(description="... that moderators approved")
+    precision: float | None = Field(description="confirmed / (confirmed + cleared); null before any decision")
 
 
 class Overturns(BoundaryModel):
@@ -66,7 +77,7 @@ class Suggestion(BoundaryModel):
 
 class Figures(BoundaryModel):
     automatic: AutomaticCounts
-    moderators: ModeratorCounts = Field(description="every moderator decision on the period's comments")
+    moderators: ModeratorDecisions = Field(description="every moderator decision on the period's comments")
     held: ModeratorCounts = Field(description="the latest moderator decision on the comments the model held")
     overturns: Overturns
     histograms: Histograms
@@ -100,6 +111,7 @@ class InsightsReport(BoundaryModel):
     bin_count: int = BIN_COUNT
     overall: Figures
     labels: dict[str, Figures]
+    spam_filter: SpamFilterFigures
     shadow: Shadow | None
 
 
@@ -209,8 +221,10 @@ def figures(counters: Mapping[str, int], scope: str, target: float) -> Figures:
     points = curve(histograms.all, histograms.rejected)
     return Figures(
         automatic=automatic,
-        moderators=ModeratorCounts(
-            approved=count("moderators_approved"), rejected=count("moderators_rejected")
+        moderators=ModeratorDecisions(
+            approved=count("moderators_approved"),
+            rejected=count("moderators_rejected"),
+            spam=count("moderators_spam"),
         ),
         held=ModeratorCounts(approved=count("held_approved"), rejected=count("held_rejected")),
         overturns=Overturns(
@@ -223,6 +237,17 @@ def figures(counters: Mapping[str, int], scope: str, target: float) -> Figures:
         histograms=histograms,
         curve=points,
         suggested=suggest(points, histograms.all, histograms.approved, target),
+    )
+
+
+def spam_filter_figures(counters: Mapping[str, int]) -> SpamFilterFigures:
+    confirmed = counters.get(f"{SPAM_LABEL}|flagged_confirmed", 0)
+    cleared = counters.get(f"{SPAM_LABEL}|flagged_cleared", 0)
+    return SpamFilterFigures(
+        flagged=counters.get(f"{SPAM_LABEL}|flagged", 0),
+        confirmed=confirmed,
+        cleared=cleared,
+        precision=_rate(confirmed, confirmed + cleared),
     )
 
 
@@ -277,5 +302,6 @@ class InsightsService:
             model=current.model,
             overall=figures(live.counters, OVERALL, target),
             labels={label: figures(live.counters, label, target) for label in labels_of(live.counters)},
+            spam_filter=spam_filter_figures(live.counters),
             shadow=shadow_block(shadow, target),
         )

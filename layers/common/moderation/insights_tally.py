@@ -10,7 +10,12 @@ Counter names (flat attributes of the day items, see store/insights.py):
 - `<scope>|<counter>` with scope `*` (the comment's score, the max over labels) or a label, and
   counter one of COUNTERS;
 - `<scope>|<kind>|<bin>`: histograms, kind `all` / `approved` / `rejected`, bin 0..BIN_COUNT-1;
-- shadow items also carry SHADOW_COUNTERS and `change|<live>|<shadow>`.
+- shadow items also carry SHADOW_COUNTERS and `change|<live>|<shadow>`;
+- the spam filter's own (`spam|<counter>`, SPAM_FILTER_COUNTERS): comments it held or rejected
+  (`flagged`) and the latest moderator verdict on them, for its precision.
+
+A moderator's "spam" decision is a rejection (its score goes to the `rejected` histogram), counted
+apart from the other rejections (abuse) as `moderators_spam`.
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ from collections.abc import Mapping
 from typing import Literal
 
 from moderation.models import AutomaticDecision, HistoryEntry, Status, StoredComment
-from moderation.policy import Thresholds, decide
+from moderation.policy import SPAM_LABEL, Thresholds, comment_score, decide, toxicity_scores
 
 BIN_COUNT = 20
 OVERALL = "*"
 Outcome = Literal["published", "held", "rejected"]
 Verdict = Literal["approved", "rejected"]
+Decision = Literal["approved", "rejected", "spam"]
 OUTCOMES: tuple[Outcome, ...] = ("published", "held", "rejected")
 HISTOGRAMS = ("all", "approved", "rejected")
 COUNTERS = (
@@ -35,6 +41,7 @@ COUNTERS = (
     "auto_rejected",
     "moderators_approved",
     "moderators_rejected",
+    "moderators_spam",
     "held_approved",
     "held_rejected",
     "rejected_to_published",
@@ -42,6 +49,7 @@ COUNTERS = (
     "reported",
 )
 SHADOW_COUNTERS = ("scored", "agree_live", "moderated", "agree_moderators")
+SPAM_FILTER_COUNTERS = ("flagged", "flagged_confirmed", "flagged_cleared")
 
 
 def score_bin(score: float) -> int:
@@ -54,21 +62,29 @@ def outcome(status: Status) -> Outcome:
     return "held" if status == "pending" else status
 
 
-def _verdict(entry: HistoryEntry) -> Verdict | None:
-    """A moderator's decision: a change to published or rejected. Readers' reports only ever send a
-    comment back to pending, and erasures keep the status, so neither is one."""
+def _decision(entry: HistoryEntry) -> Decision | None:
+    """A moderator's decision: a change to published or rejected, or a mark as spam (which may
+    leave a rejected comment rejected). Readers' reports only ever send a comment back to pending,
+    and erasures keep the status, so neither is one."""
+    if entry.action == "spam":
+        return "spam"
     if entry.from_status == entry.to_status or entry.to_status == "pending":
         return None
     return "approved" if entry.to_status == "published" else "rejected"
 
 
+def _verdict(entry: HistoryEntry) -> Verdict | None:
+    decision = _decision(entry)
+    return "rejected" if decision == "spam" else decision
+
+
 def latest_verdict(history: list[HistoryEntry]) -> Verdict | None:
-    """The latest moderator decision."""
+    """The latest moderator decision (spam is a rejection)."""
     return next((verdict for entry in reversed(history) if (verdict := _verdict(entry))), None)
 
 
-def _decisions(history: list[HistoryEntry]) -> Counter[Verdict]:
-    return Counter(verdict for entry in history if (verdict := _verdict(entry)))
+def _decisions(history: list[HistoryEntry]) -> Counter[Decision]:
+    return Counter(decision for entry in history if (decision := _decision(entry)))
 
 
 def _reports(history: list[HistoryEntry]) -> int:
@@ -78,7 +94,10 @@ def _reports(history: list[HistoryEntry]) -> int:
 
 def figures(scores: Mapping[str, float], decided: Outcome, history: list[HistoryEntry]) -> Counter[str]:
     """The comment's contribution to Figures, for the model whose `scores` decided `decided`."""
-    scopes: list[tuple[str, float | None]] = [(OVERALL, max(scores.values()) if scores else None)]
+    # The overall score is the model's (toxicity); spam is a label of its own.
+    scopes: list[tuple[str, float | None]] = [
+        (OVERALL, comment_score(scores) if toxicity_scores(scores) else None)
+    ]
     scopes += sorted(scores.items())
     verdict = latest_verdict(history)
     decisions = _decisions(history)
@@ -118,14 +137,30 @@ def live(comment: StoredComment) -> Counter[str]:
     """The comment's contribution to the live aggregates; nothing for comments stored before them."""
     if comment.automatic is None:
         return Counter()
-    return figures(comment.scores, outcome(comment.automatic.status), comment.history)
+    counts = figures(comment.scores, outcome(comment.automatic.status), comment.history)
+    counts.update(spam_filter(comment))
+    return counts
+
+
+def spam_filter(comment: StoredComment) -> Counter[str]:
+    """Whether the spam filter held or rejected the comment, and whether moderators agreed."""
+    counts: Counter[str] = Counter()
+    if not any(reason.startswith("spam:") for reason in comment.reasons):
+        return counts
+    counts[f"{SPAM_LABEL}|flagged"] += 1
+    verdict = latest_verdict(comment.history)
+    if verdict == "rejected":
+        counts[f"{SPAM_LABEL}|flagged_confirmed"] += 1
+    elif verdict == "approved":
+        counts[f"{SPAM_LABEL}|flagged_cleared"] += 1
+    return counts
 
 
 def shadow(comment: StoredComment) -> Counter[str]:
     """The contribution to the shadow aggregates of a comment the shadow model scored (and whose
     live model scored it too: there is nothing to compare otherwise)."""
     automatic = comment.automatic
-    if automatic is None or not comment.shadow_scores or not comment.scores:
+    if automatic is None or not comment.shadow_scores or not toxicity_scores(comment.scores):
         return Counter()
     candidate = model_outcome(comment.shadow_scores, automatic)
     current = model_outcome(comment.scores, automatic)

@@ -171,6 +171,9 @@ class HistoryEntry(BoundaryModel):
     from_status: Status = Field(alias="from")
     to_status: Status = Field(alias="to")
     note: str | None = None
+    action: Literal["spam"] | None = Field(
+        default=None, description='"spam": rejected as spam, and the spam filter learnt from it'
+    )
 
 
 class ModeratorComment(PublicComment):
@@ -266,6 +269,9 @@ class StoredComment(CommentDetail):
     first_replies: list[str] = Field(default_factory=list, description="ids of the earliest of them")
     replies_version: int = Field(default=0, description="guards reply_count and first_replies")
     imported: ImportOrigin | None = Field(default=None, description="set on comments brought in by an import")
+    spam_features: list[str] = Field(
+        default_factory=list, description="the edge's features the spam filter read, to learn them again"
+    )
 
     def public(self) -> PublicComment:
         return PublicComment.model_validate(self.model_dump(include=set(PublicComment.model_fields)))
@@ -346,7 +352,9 @@ class ModerationQueuePage(BoundaryModel):
 class DecisionRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["approve", "reject"] = Field(description="approve publishes; reject rejects")
+    action: Literal["approve", "reject", "spam"] = Field(
+        description="approve publishes; reject rejects; spam rejects and teaches the spam filter"
+    )
     note: Note | None = None
     # strict: JSON `true` is not a number (pydantic's lax mode would read it as 1)
     version: int | None = Field(
@@ -400,7 +408,7 @@ class BulkDecisionRequest(BoundaryModel):
     model_config = ConfigDict(extra="forbid")
 
     ids: list[CommentId] = Field(min_length=1, max_length=MAX_BULK, description="the comments to decide")
-    action: Literal["approve", "reject"]
+    action: Literal["approve", "reject", "spam"]
     note: Note | None = None
 
 

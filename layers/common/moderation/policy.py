@@ -19,6 +19,8 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds(review=0.5, reject=0.9)
+# The spam filter's score sits in `scores` beside the model's labels but has thresholds of its own.
+SPAM_LABEL = "spam"
 
 
 class ThresholdPair(Protocol):
@@ -59,9 +61,35 @@ class Decision:
     reasons: list[str] = field(default_factory=list)
 
 
+def toxicity_scores(scores: Mapping[str, float]) -> dict[str, float]:
+    """The model's labels: every score but the spam filter's."""
+    return {label: value for label, value in scores.items() if label != SPAM_LABEL}
+
+
 def comment_score(scores: Mapping[str, float]) -> float:
-    """The comment's score is its worst label."""
-    return max(scores.values(), default=0.0)
+    """The comment's score is its worst toxicity label (spam is decided on its own thresholds)."""
+    return max(toxicity_scores(scores).values(), default=0.0)
+
+
+def spam_thresholds(settings: Settings) -> Thresholds:
+    return Thresholds(review=settings.spam_review_threshold, reject=settings.spam_reject_threshold)
+
+
+@dataclass(frozen=True)
+class SpamFindings:
+    """What the spam score adds to a decision: reasons to hold, or to reject."""
+
+    hold: list[str] = field(default_factory=list)
+    reject: list[str] = field(default_factory=list)
+
+
+def spam_findings(score: float | None, reasons: Sequence[str], thresholds: Thresholds) -> SpamFindings:
+    """Reject at or above the spam reject threshold, hold at or above review, with the filter's reasons."""
+    if score is None or score < thresholds.review:
+        return SpamFindings()
+    if score >= thresholds.reject:
+        return SpamFindings(reject=list(reasons))
+    return SpamFindings(hold=list(reasons))
 
 
 def decide(
@@ -71,11 +99,12 @@ def decide(
     reject_reasons: Sequence[str] = (),
 ) -> Decision:
     """Reject at or above the reject threshold, hold at or above review or for any hold reason."""
-    score = comment_score(scores)
+    labels = toxicity_scores(scores)
+    score = comment_score(labels)
     if reject_reasons or score >= thresholds.reject:
-        over = [f"score:{label}" for label, value in scores.items() if value >= thresholds.reject]
+        over = [f"score:{label}" for label, value in labels.items() if value >= thresholds.reject]
         return Decision("rejected", score, [*reject_reasons, *over, *hold_reasons])
-    over = [f"score:{label}" for label, value in scores.items() if value >= thresholds.review]
+    over = [f"score:{label}" for label, value in labels.items() if value >= thresholds.review]
     if over or hold_reasons:
         return Decision("pending", score, [*over, *hold_reasons])
     return Decision("published", score, [])

@@ -127,9 +127,11 @@ class ReviewService:
         return _live_claim(shown, self._clock())
 
     def decide(self, comment_id: str, request: DecisionRequest, moderator: Moderator) -> CommentDetail:
-        """Approve or reject from any status in one conditional write; 409 if `version` is stale,
-        or if the decision would change nothing."""
+        """Approve, reject or mark as spam from any status in one conditional write; 409 if
+        `version` is stale, or if the decision would change nothing. Spam rejects, and its history
+        entry says "spam": the spam filter learns from that (from the table's stream)."""
         to_status: Status = "published" if request.action == "approve" else "rejected"
+        spam = request.action == "spam"
         for _ in range(DECISION_ATTEMPTS):
             current = self._get(comment_id)
             if request.version is not None and request.version != current.version:
@@ -137,9 +139,10 @@ class ReviewService:
                     "Someone else decided this comment first; reload it and decide again.",
                     details={"current_version": current.version, "status": current.status},
                 )
-            if current.status == to_status:
+            if current.status == to_status and spam == _marked_spam(current):
+                already = "rejected as spam" if spam else to_status
                 raise NoChange(
-                    f"This comment is already {to_status}; nothing was changed.",
+                    f"This comment is already {already}; nothing was changed.",
                     details={"current_version": current.version, "status": current.status},
                 )
             now = self._clock()
@@ -149,6 +152,7 @@ class ReviewService:
                 from_status=current.status,
                 to_status=to_status,
                 note=request.note or None,
+                action="spam" if spam else None,
             )
             expires_at = self._settings.rejected_expires_at(int(now)) if to_status == "rejected" else None
             try:
@@ -162,6 +166,7 @@ class ReviewService:
                     "comment_id": comment_id,
                     "from": current.status,
                     "to": to_status,
+                    "spam": spam,
                     "by": moderator.name,
                 },
             )
@@ -236,6 +241,11 @@ class ReviewService:
         if comment is None:
             raise NotFound("No comment with this id.", details={"id": comment_id})
         return comment
+
+
+def _marked_spam(comment: StoredComment) -> bool:
+    """Whether the comment's latest decision marked it as spam."""
+    return bool(comment.history) and comment.history[-1].action == "spam"
 
 
 def _record_of(records: dict[str, AuthorRecord], comment: StoredComment) -> AuthorRecord | None:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from moderation.scoring.base import Scorer
     from moderation.service import CommentService
     from moderation.shadow import ShadowScoring
+    from moderation.spam.bayes import SpamFilter
+    from moderation.spam.learning import SpamLearning
     from moderation.store import DynamoCommentStore
     from moderation.webhooks import WebhookSender
 
@@ -101,7 +103,28 @@ def comment_service() -> CommentService:
         models.PublicComment,
         models.NudgeAnswer,
     )
-    return CommentService(store(), scorer(), settings(), secret())
+    return CommentService(store(), scorer(), settings(), secret(), spam=spam_filter())
+
+
+@cache
+def spam_filter() -> SpamFilter | None:
+    """The spam filter with its seed, loaded once at init; None (every comment held, with the
+    filter on) when the seed can't be read."""
+    from moderation.spam.bayes import SpamFilter
+    from moderation.spam.seed import SeedError, load_seed
+
+    try:
+        return SpamFilter(load_seed())
+    except SeedError:
+        logger.exception("the spam filter's seed can't be loaded; comments are held for review")
+        return None
+
+
+@cache
+def spam_learning() -> SpamLearning:
+    from moderation.spam.learning import SpamLearning
+
+    return SpamLearning(store())
 
 
 @cache
@@ -237,7 +260,7 @@ def post_moderation() -> PostModeration:
 
 def reset() -> None:
     """Forget everything built from the environment (tests change it between cases)."""
-    for built in (settings, secret, scoring, *_CONNECTED):
+    for built in (settings, secret, scoring, spam_filter, *_CONNECTED):
         built.cache_clear()
 
 
@@ -258,4 +281,5 @@ _CONNECTED = (
     insights_service,
     shadow_scoring,
     import_service,
+    spam_learning,
 )

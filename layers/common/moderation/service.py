@@ -25,7 +25,16 @@ from moderation.models import (
     Status,
     StoredComment,
 )
-from moderation.policy import Decision, decide, thresholds_for
+from moderation.policy import (
+    SPAM_LABEL,
+    Decision,
+    SpamFindings,
+    decide,
+    spam_findings,
+    spam_thresholds,
+    thresholds_for,
+    toxicity_scores,
+)
 from moderation.rate_limit import (
     NUDGES_PER_POST,
     RATE_CLAIM_ATTEMPTS,
@@ -38,10 +47,12 @@ from moderation.rate_limit import (
 from moderation.scoring.base import Scorer, ScoringError, scorer_name
 from moderation.scoring.deadline import DeadlineScorer
 from moderation.settings import Settings
+from moderation.spam.bayes import Counts, SpamFilter
 from moderation.spam.evidence import SpamEvidence
 from moderation.spam.form_token import FormTokens
 from moderation.spam.near_duplicates import REMEMBERED_SECONDS, band_digests
 from moderation.spam.signals import edge_evidence, with_reads, with_signal
+from moderation.spam.tokens import comment_text
 from moderation.standing import Standing, apply_standing
 from moderation.store import (
     CreateGuards,
@@ -55,6 +66,7 @@ from moderation.store import (
 logger = Logger(child=True)
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+SPAM_UNAVAILABLE = "spam_unavailable"
 
 
 class CommentStore(Protocol):
@@ -129,8 +141,14 @@ class CommentService:
         settings: Settings,
         secret: bytes,
         clock: Callable[[], float] = time.time,
+        spam: SpamFilter | None = None,
     ):
         self._store = store
+        # With the filter on (SPAM_FILTER) but no filter (its seed failed to load), every
+        # comment is held: spam that would have been held must not be published unscored.
+        self._spam_on = settings.spam_filter
+        self._spam = spam
+        self._spam_thresholds = spam_thresholds(settings)
         deadline = settings.scoring_deadline_seconds
         self._scorer = DeadlineScorer(scorer, deadline) if scorer is not None else None
         self._settings = settings
@@ -178,6 +196,9 @@ class CommentService:
         # What the spam filter weighs beside the words: what the request shows, then what the read found.
         evidence = edge_evidence(request.author_name, request.body, honeypot=request.website, form=form)
         text_bands = band_digests(request.body)
+        text = comment_text(request.author_name, request.body)
+        # The site's counts are read for the words and the edge's features (known before the read).
+        spam_tokens = self._spam.tokens(text, evidence) if self._spam_on and self._spam else ()
         # Everything the checks below need, in one round trip.
         wanted = SubmissionKeys(
             post_id,
@@ -189,6 +210,7 @@ class CommentService:
             address_hash=client,
             form_nonce=form.nonce,
             text_bands=text_bands,
+            spam_tokens=spam_tokens,
         )
         reads = self._store.submission_reads(wanted, now)
         if key_hash and reads.idempotency:
@@ -203,7 +225,8 @@ class CommentService:
         parent = self._check_parent(post_id, request.parent_id, reads.parent)
         evidence = self._with_reads(evidence, post_id, author.key if author else None, reads)
 
-        scores, matched, decision = self._score(request.body)
+        spam = self._spam_score(text, evidence, reads.spam)
+        scores, matched, decision = self._score(request.body, spam)
         nudge = self._nudge(scores) if request.nudge else None
         if nudge:
             if nudging is not None and self._nudge_limit is not None:
@@ -218,9 +241,10 @@ class CommentService:
                 "matched": matched,
                 "author_email_hash": email_hash,
                 "spam_signals": list(evidence.signals),
+                "spam_features": list(evidence.features),
             }
         )
-        outcome = Submission(comment.public(), comment.reasons, reader_key=minted)
+        outcome = Submission(_as_answered(comment, spam), comment.reasons, reader_key=minted)
         guards = CreateGuards(
             # The same text to a reader: case, width, invisible characters and spacing don't count.
             dedupe_hash=_sha256(
@@ -305,7 +329,7 @@ class CommentService:
     def _nudge(self, scores: dict[str, float]) -> Nudge | None:
         """Only the model's verdict is worth a second thought; word lists, links and limits are not."""
         over = sorted(
-            (label for label, value in scores.items() if value >= self._thresholds.review),
+            (label for label, value in toxicity_scores(scores).items() if value >= self._thresholds.review),
             key=lambda label: -scores[label],
         )
         return Nudge(over) if over else None
@@ -335,7 +359,21 @@ class CommentService:
             trusted=bool(record and record.trusted),
         )
 
-    def _score(self, body: str) -> tuple[dict[str, float], dict[str, list[str]], Decision]:
+    def _spam_score(self, text: str, evidence: SpamEvidence, learnt: Counts | None) -> SpamOutcome | None:
+        """The spam filter's score and what it adds to the decision; None with the filter off.
+        Without its seed or the site's state (unreadable), the comment is held."""
+        if not self._spam_on:
+            return None
+        if self._spam is None or learnt is None:
+            return SpamOutcome(None, SpamFindings(hold=[SPAM_UNAVAILABLE]))
+        verdict = self._spam.score(text, evidence, learnt)
+        return SpamOutcome(
+            verdict.score, spam_findings(verdict.score, verdict.reasons, self._spam_thresholds)
+        )
+
+    def _score(
+        self, body: str, spam: SpamOutcome | None
+    ) -> tuple[dict[str, float], dict[str, list[str]], Decision]:
         findings = self._rules.check(body)
         scores: dict[str, float] = {}
         if self._scorer is None:
@@ -346,6 +384,11 @@ class CommentService:
             except ScoringError:
                 logger.exception("scoring failed or overran; holding the comment for review")
                 findings.hold.insert(0, "scoring_unavailable")
+        if spam is not None:
+            if spam.score is not None:
+                scores[SPAM_LABEL] = spam.score
+            findings.hold.extend(spam.findings.hold)
+            findings.reject.extend(spam.findings.reject)
         return scores, findings.matched, decide(scores, findings.hold, self._thresholds, findings.reject)
 
     def _new_comment(
@@ -373,11 +416,28 @@ class CommentService:
             # What insights compare moderators' decisions with: the model and thresholds in force.
             automatic=AutomaticDecision(
                 status=decision.status,
-                model=self._model if scores else None,
+                model=self._model if toxicity_scores(scores) else None,
                 review=self._thresholds.review,
                 reject=self._thresholds.reject,
             ),
         )
+
+
+@dataclass(frozen=True)
+class SpamOutcome:
+    """The spam filter's score (None when it could not score) and its reasons to hold or reject."""
+
+    score: float | None
+    findings: SpamFindings
+
+
+def _as_answered(comment: StoredComment, spam: SpamOutcome | None) -> PublicComment:
+    """The comment as its poster is told: one rejected as spam is "pending", as if held, so a bot
+    learns nothing from the answer."""
+    public = comment.public()
+    if comment.status == "rejected" and spam is not None and spam.findings.reject:
+        return public.model_copy(update={"status": "pending"})
+    return public
 
 
 def _sha256(text: str) -> str:

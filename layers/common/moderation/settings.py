@@ -10,6 +10,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from moderation import webhook_targets
 
+# The spam filter's 0.5 means "no idea"; it holds what leans clearly to spam, rejects the certain.
+DEFAULT_SPAM_REVIEW = 0.8
+DEFAULT_SPAM_REJECT = 0.97
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
@@ -56,6 +60,21 @@ class Settings(BaseSettings):
         description="lowest score that rejects a comment; unset: the model's recommended threshold "
         "(the starter's is 1.0: it never rejects on its score), else 0.9",
     )
+    spam_review_threshold: float = Field(
+        default=DEFAULT_SPAM_REVIEW,
+        ge=0.0,
+        le=1.0,
+        description="lowest spam score that holds a comment (the spam filter's own; the toxicity "
+        "thresholds don't apply to it)",
+    )
+    spam_reject_threshold: float = Field(
+        default=DEFAULT_SPAM_REJECT,
+        ge=0.0,
+        le=1.0,
+        description="lowest spam score that rejects a comment (its poster is answered 202 `pending`, as "
+        "if held)",
+    )
+    spam_filter: bool = Field(default=True, description="`false` turns the spam filter off (no `spam` score)")
     scoring_deadline_seconds: float = Field(
         default=3.0,
         gt=0,
@@ -192,4 +211,6 @@ class Settings(BaseSettings):
         review, reject = self.review_threshold, self.reject_threshold
         if review is not None and reject is not None and review > reject:
             raise ValueError("REVIEW_THRESHOLD must not exceed REJECT_THRESHOLD")
+        if self.spam_review_threshold > self.spam_reject_threshold:
+            raise ValueError("SPAM_REVIEW_THRESHOLD must not exceed SPAM_REJECT_THRESHOLD")
         return self

@@ -15,6 +15,7 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 
 from moderation.models import StoredComment
+from moderation.policy import toxicity_scores
 from moderation.scoring.base import Scorer, score_text
 
 logger = Logger(child=True)
@@ -64,6 +65,8 @@ class ShadowScoring:
         """The comment if it still needs shadow scores: counted in insights, scored by the live
         model (not erased), and not shadow-scored yet."""
         comment = self._store.get(comment_id)
-        if comment is None or comment.automatic is None or comment.shadow_model or not comment.scores:
+        # The spam filter's score alone is not the live model's: nothing to compare it with.
+        scored = comment is not None and toxicity_scores(comment.scores)
+        if comment is None or comment.automatic is None or comment.shadow_model or not scored:
             return None
         return comment

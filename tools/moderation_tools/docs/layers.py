@@ -73,7 +73,7 @@ LAYERS: tuple[Layer, ...] = (
     ),
     Layer(
         "models, rules and scoring",
-        "the pydantic models, the word and link rules, the spam signals, the scorers",
+        "the pydantic models, the word and link rules, the spam signals and filter, the scorers",
         ("models", "content_rules", "spam", "scoring"),
     ),
     Layer(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from moderation.models import Status
-from pydantic import BaseModel, computed_field
+from pydantic import BaseModel, Field, computed_field
 
 from moderation_tools.eval.dataset import CLASSES, IDENTITY_CLASS, LabelledComment
 
@@ -64,11 +64,45 @@ class ClassFigures(BaseModel):
     tally: Tally
 
 
+SPAM_CLASS = "spam"
+
+
+class SpamFilterFigures(BaseModel):
+    """What the spam filter flagged (held or rejected with its reasons) among the set."""
+
+    spam: int = Field(description="rows of the spam class")
+    flagged: int = Field(description="rows the spam filter held or rejected")
+    caught: int = Field(description="spam rows among them")
+    civil_flagged: int = Field(description="rows to publish among them")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def precision(self) -> float:
+        return share(self.caught, self.flagged)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recall(self) -> float:
+        return share(self.caught, self.spam)
+
+
+def spam_filter_figures(outcomes: list[Outcome]) -> SpamFilterFigures:
+    flagged = [o for o in outcomes if any(reason.startswith("spam:") for reason in o.reasons)]
+    return SpamFilterFigures(
+        spam=sum(o.comment_class == SPAM_CLASS for o in outcomes),
+        flagged=len(flagged),
+        caught=sum(o.comment_class == SPAM_CLASS for o in flagged),
+        civil_flagged=sum(o.expected == "published" for o in flagged),
+    )
+
+
 class Evaluation(BaseModel):
     model: str
     scorer_source: str
     review_threshold: float
     reject_threshold: float
+    spam_review_threshold: float
+    spam_reject_threshold: float
     max_links: int
     word_lists: str
     eval_set: str
@@ -78,6 +112,7 @@ class Evaluation(BaseModel):
     identity_civil: Tally
     civil: Tally
     scoring_failures: int
+    spam_filter: SpamFilterFigures
     outcomes: list[Outcome]
 
     @computed_field  # type: ignore[prop-decorator]
@@ -94,6 +129,8 @@ def evaluate(
     scorer_source: str,
     review: float,
     reject: float,
+    spam_review: float,
+    spam_reject: float,
     max_links: int,
     word_lists: str,
     eval_set: str,
@@ -113,6 +150,8 @@ def evaluate(
         scorer_source=scorer_source,
         review_threshold=review,
         reject_threshold=reject,
+        spam_review_threshold=spam_review,
+        spam_reject_threshold=spam_reject,
         max_links=max_links,
         word_lists=word_lists,
         eval_set=eval_set,
@@ -124,6 +163,7 @@ def evaluate(
         ),
         civil=Tally.of(o for o in outcomes if o.expected == "published"),
         scoring_failures=sum("scoring_unavailable" in o.reasons for o in outcomes),
+        spam_filter=spam_filter_figures(outcomes),
         outcomes=outcomes,
     )
 

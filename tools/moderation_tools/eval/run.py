@@ -7,6 +7,8 @@ from pathlib import Path
 from moderation.policy import thresholds_for
 from moderation.scoring.base import Scorer, load_scorer
 from moderation.settings import Settings
+from moderation.spam.bayes import SpamFilter
+from moderation.spam.seed import load_seed
 
 from moderation_tools.eval.dataset import load_eval_set
 from moderation_tools.eval.decide import ServiceRules
@@ -34,7 +36,7 @@ def run_eval(settings: Settings, eval_set: Path) -> Evaluation:
     if scorer is None:
         raise ScorerUnavailable(f"no scorer to evaluate. {source}")
     thresholds = thresholds_for(settings, scorer)
-    rules = ServiceRules(scorer, settings, thresholds)
+    rules = ServiceRules(scorer, settings, thresholds, SpamFilter(load_seed()))
     outcomes = []
     for comment in comments:
         _, decision = rules.decide(comment.text)
@@ -45,6 +47,8 @@ def run_eval(settings: Settings, eval_set: Path) -> Evaluation:
         scorer_source=source,
         review=thresholds.review,
         reject=thresholds.reject,
+        spam_review=settings.spam_review_threshold,
+        spam_reject=settings.spam_reject_threshold,
         max_links=settings.max_links,
         word_lists=f"{len(settings.banned_words)} banned, {len(settings.suspect_words)} suspect",
         eval_set=str(eval_set),
@@ -68,11 +72,12 @@ def _ratio(label: str, part: int, whole: int) -> str:
 
 def render_table(evaluation: Evaluation) -> str:
     e = evaluation
-    abusive, identity = e.abusive, e.identity_civil
+    abusive, identity, spam = e.abusive, e.identity_civil, e.spam_filter
     lines = [
         f"model: {e.model} ({e.scorer_source})",
         f"thresholds: held at score >= {e.review_threshold:.2f}, rejected at >= {e.reject_threshold:.2f}; "
-        f"held at {e.max_links} links or more; word lists: {e.word_lists}",
+        f"held at {e.max_links} links or more; word lists: {e.word_lists}; "
+        f"spam held at >= {e.spam_review_threshold:.2f}, rejected at >= {e.spam_reject_threshold:.2f}",
         f"evaluation set: {e.overall.total} comments from {e.eval_set}",
         "",
         f"{'class':<24}{'comments':>9}{'published':>11}{'held':>11}{'rejected':>11}{'agreement':>11}",
@@ -89,6 +94,10 @@ def render_table(evaluation: Evaluation) -> str:
         _ratio("comments to publish that were held", e.civil.pending, e.civil.total),
         _ratio("comments to publish that were rejected", e.civil.rejected, e.civil.total),
         _ratio("overall agreement with the moderator", e.overall.agreed, e.overall.total),
+        "",
+        _ratio("spam held or rejected as spam (spam recall)", spam.caught, spam.spam),
+        _ratio("held as spam that is spam (spam precision)", spam.caught, spam.flagged),
+        _ratio("comments to publish held as spam", spam.civil_flagged, e.civil.total),
     ]
     if e.scoring_failures:
         lines.append(f"the scorer failed on {e.scoring_failures} comments: held, as the service holds them")

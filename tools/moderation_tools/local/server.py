@@ -37,6 +37,7 @@ from moderation_tools.local import DEMO_DIR
 from moderation_tools.local.alerts import start_pending_alerts
 from moderation_tools.local.stream import (
     SHADOW_FUNCTION,
+    SPAM_FUNCTION,
     WEBHOOK_FUNCTION,
     StreamRelay,
     webhook_environment,
@@ -115,7 +116,8 @@ class LocalStack:
             check_shadow_model(Path(os.environ["SHADOW_MODEL_DIR"]))
         wanted = {WEBHOOK_FUNCTION: "WEBHOOK_URLS", SHADOW_FUNCTION: "SHADOW_MODEL_DIR"}
         consumers = tuple(function for function, variable in wanted.items() if os.environ.get(variable))
-        create_tables(self.template, boto3.client("dynamodb"), streams=bool(consumers))
+        # The spam filter learns from the stream whatever else is configured.
+        create_tables(self.template, boto3.client("dynamodb"), streams=True)
         # The template's model directories are the Lambda layer's /opt/...; locally they are the
         # project's: `make model` output in model/ if there is one, else the committed starter.
         os.environ.setdefault("MODEL_DIR", str(self.template.root / "model"))
@@ -129,13 +131,13 @@ class LocalStack:
         if WEBHOOK_FUNCTION in consumers:
             for key, value in webhook_environment(self.template).items():
                 os.environ.setdefault(key, value)
-        if consumers:
-            self.relay = StreamRelay(
-                self.template,
-                lambda function: LambdaContext(function, str(uuid.uuid4()), deadline=time.monotonic() + 300),
-                consumers,
-            )
-            self.relay.start()
+        self.relay = StreamRelay(
+            self.template,
+            lambda function: LambdaContext(function, str(uuid.uuid4()), deadline=time.monotonic() + 300),
+            consumers,
+            synchronous=(SPAM_FUNCTION,),
+        )
+        self.relay.start()
         for route in self.routes:
             if route.function not in self._handlers:
                 self._handlers[route.function] = _import_handler(route)

@@ -2,7 +2,11 @@
 each API call the local stack reads the new records and hands them, as a DynamoDB stream event,
 to the template's stream consumers (WebhookFunction with WEBHOOK_URLS set, ShadowScoringFunction
 with SHADOW_MODEL_DIR set) on a background thread (a slow receiver never slows the API). The
-same handlers run here as in AWS; each checks the records it is given, as their filters do."""
+spam filter's learning (SpamLearningFunction, always on) is handed each batch at once, before the
+API call that wrote it answers: in AWS a lesson lands within a second or so of the decision, and
+locally the next comment posted after a moderator's decision is always scored with its lesson,
+never by luck of a thread's timing. The same handlers run here as in AWS; each checks the
+records it is given, as their filters do."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from moderation_tools.local.template import Template, table_name
 
 WEBHOOK_FUNCTION = "WebhookFunction"
 SHADOW_FUNCTION = "ShadowScoringFunction"
+SPAM_FUNCTION = "SpamLearningFunction"
 DEAD_LETTER_QUEUE = "WebhookDeadLetterQueue"
 STREAM_TABLE = "CommentsTable"
 ACCOUNT = "123456789012"
@@ -35,10 +40,12 @@ class StreamRelay:
         template: Template,
         context_factory: Callable[[str], Any],
         functions: tuple[str, ...] = (WEBHOOK_FUNCTION,),
+        synchronous: tuple[str, ...] = (),
     ):
         self._template = template
         self._context_factory = context_factory
         self._handlers = {function: import_function(template, function) for function in functions}
+        self._synchronous = {function: import_function(template, function) for function in synchronous}
         self._batches: queue.Queue[list[dict[str, Any]]] = queue.Queue()
         self._after: int | None = None
         self._stream_arn = ""
@@ -77,7 +84,11 @@ class StreamRelay:
         records = result["Records"]
         if records:
             self._after = int(records[-1]["dynamodb"]["SequenceNumber"])
-            self._batches.put([_as_lambda_record(record) for record in records])
+            batch = [_as_lambda_record(record) for record in records]
+            for function, handler in self._synchronous.items():
+                self._handle(function, handler, batch)
+            if self._handlers:
+                self._batches.put(batch)
         return len(records)
 
     def wait(self) -> None:
@@ -89,12 +100,20 @@ class StreamRelay:
             batch = self._batches.get()
             try:
                 for function, handler in self._handlers.items():
-                    try:
-                        handler({"Records": batch}, self._context_factory(function))
-                    except Exception as error:  # the relay must outlive one bad batch
-                        sys.stderr.write(f"{function}: a batch of {len(batch)} records failed: {error}\n")
+                    self._handle(function, handler, batch)
             finally:
                 self._batches.task_done()
+
+    def _handle(self, function: str, handler: StreamHandler, batch: list[dict[str, Any]]) -> None:
+        try:
+            response = handler({"Records": batch}, self._context_factory(function))
+        except Exception as error:  # the relay must outlive one bad batch
+            sys.stderr.write(f"{function}: a batch of {len(batch)} records failed: {error}\n")
+            return
+        failures = (response or {}).get("batchItemFailures") if isinstance(response, dict) else None
+        if failures:
+            # Lambda would retry these; locally they are reported, as a failed batch is.
+            sys.stderr.write(f"{function}: {len(failures)} of {len(batch)} records failed\n")
 
 
 def _as_lambda_record(record: dict[str, Any]) -> dict[str, Any]:

@@ -190,12 +190,15 @@ async function loadCounts() {
 
 function drivers(item) {
   // The labels the decision named (reasons like "score:insult"), else any score that would hold.
+  // The spam score has thresholds of its own: it drove the decision when the spam filter's reason is there.
   const named = new Set(item.reasons.filter((r) => r.startsWith("score:")).map((r) => r.slice(6)));
-  return (label, value) => named.has(label) || value >= HOLD_SCORE;
+  if (item.reasons.includes("spam:content")) named.add("spam");
+  return (label, value) => named.has(label) || (label !== "spam" && value >= HOLD_SCORE);
 }
 
 function reasonText(reason, item) {
   // The rule that fired, in words, naming what it matched (moderators only ever see this).
+  if (reason.startsWith("spam:")) return spamReasonText(reason.slice(5), item);
   if (reason.startsWith("score:")) {
     const label = reason.slice(6);
     const value = item.scores[label];
@@ -208,6 +211,7 @@ function reasonText(reason, item) {
     suspect_word: `A suspect word${naming}.`,
     too_many_links: `Too many links${naming}.`,
     scoring_unavailable: "The model could not score it, so it was held to be safe.",
+    spam_unavailable: "The spam filter could not score it, so it was held to be safe.",
     reported: `Readers reported it (${item.report_count} of them).`,
     new_author: "The author's first comment: new authors are pre-moderated.",
     premoderated: "Every comment here waits for a moderator (pre-moderation).",
@@ -216,6 +220,30 @@ function reasonText(reason, item) {
   };
   return texts[reason] ?? reason;
 }
+
+// The spam filter's reasons: its score for the words, then each signal the edge saw.
+const SPAM_SIGNALS = {
+  honeypot: "the hidden form field was filled in",
+  too_fast: "the form was sent too soon after it was shown",
+  replayed_form: "the form was sent again",
+  tampered_form: "the form's token was altered",
+  missing_form: "the form's token was missing",
+  link: "it carries a link",
+  known_domain: "it links to a domain already marked as spam",
+  contact_scheme: "it gives a phone number, messenger or e-mail to contact",
+  duplicate: "the same text was posted before",
+  first_comment: "the author's first comment",
+};
+
+function spamReasonText(signal, item) {
+  if (signal === "content") {
+    const value = item.scores.spam;
+    return `Spam: the spam filter scored its words ${value === undefined ? "?" : value.toFixed(2)}.`;
+  }
+  return `Spam signal: ${SPAM_SIGNALS[signal] ?? signal.replaceAll("_", " ")}.`;
+}
+
+const DONE = { approve: "Approved", reject: "Rejected", spam: "Marked as spam" };
 
 function fillComment(node, item) {
   // The parts the queue item and the detail view share.
@@ -286,6 +314,7 @@ function renderItem(item, index) {
   pick.addEventListener("change", () => togglePick(item.id, pick.checked));
   node.querySelector(".approve").addEventListener("click", () => decide(index, "approve"));
   node.querySelector(".reject").addEventListener("click", () => decide(index, "reject"));
+  node.querySelector(".spam").addEventListener("click", () => decide(index, "spam"));
   node.querySelector(".details").addEventListener("click", guard(() => openDetail(index)));
   node.addEventListener("click", () => select(index, { focus: false }));
   return node;
@@ -344,7 +373,7 @@ async function decideSelected(action) {
   }
   const done = data.results.filter((result) => result.status).length;
   const refused = data.results.filter((result) => result.error);
-  const verb = action === "approve" ? "Approved" : "Rejected";
+  const verb = DONE[action];
   const why = [...new Set(refused.map((result) => result.error))].join(", ");
   notice(
     `${verb} ${done} of ${ids.length} comment(s).` + (refused.length ? ` Not changed: ${refused.length} (${why}).` : ""),
@@ -531,7 +560,8 @@ async function decide(index, action) {
   const item = state.items[index];
   if (!item) return;
   const node = document.querySelectorAll("#queue > li")[index];
-  if (item.status === (action === "approve" ? "published" : "rejected")) {
+  // Spam may still be marked on a rejected comment: it teaches the filter (the API says if it was already).
+  if (action !== "spam" && item.status === (action === "approve" ? "published" : "rejected")) {
     notice(`The comment by ${item.author_name} is already ${item.status}; nothing to change.`);
     return;
   }
@@ -539,7 +569,7 @@ async function decide(index, action) {
   const body = { action, version: item.version, ...(note ? { note } : {}) };
   const { status, data } = await api("POST", `/moderation/comments/${encodeURIComponent(item.id)}/decision`, body);
   if (status === 200) {
-    notice(`${action === "approve" ? "Approved" : "Rejected"}: the comment by ${item.author_name}.`);
+    notice(`${DONE[action]}: the comment by ${item.author_name}.`);
     if (data.status === state.view) {
       state.items[index] = data;
     } else {
@@ -593,6 +623,7 @@ function onKey(event) {
     k: () => select(state.selected - 1),
     a: () => decide(state.selected, "approve"),
     r: () => decide(state.selected, "reject"),
+    s: () => decide(state.selected, "spam"),
     o: () => openDetail(state.selected),
     x: () => {
       const pick = document.querySelectorAll("#queue > li .pick")[state.selected];
@@ -694,6 +725,7 @@ async function main() {
   $("#claim").addEventListener("click", guard(claim));
   $("#bulk-approve").addEventListener("click", guard(() => decideSelected("approve")));
   $("#bulk-reject").addEventListener("click", guard(() => decideSelected("reject")));
+  $("#bulk-spam").addEventListener("click", guard(() => decideSelected("spam")));
   $("#bulk").addEventListener("submit", (event) => event.preventDefault());
   $("#post-settings").addEventListener("change", guard(changePostSetting));
   $("#post-settings").addEventListener("submit", (event) => event.preventDefault());

@@ -21,6 +21,7 @@ Comments written with an e-mail carry `author_email_hash`, the key of the sparse
 | author's record | AUTHOR#<author_key>                | AUTHOR        | authors     |
 | address block   | ADDRESS#<client hash>              | BLOCK         | addresses   |
 | post settings   | POST#<post_id>                     | SETTINGS      | posts       |
+| spam filter     | SPAM#TOKEN#<t> / SPAM#TOTALS / SPAM#LESSON#<id> | SPAM | spam    |
 | insights        | INSIGHTS#[SHADOW#]ALL / ...#POST#<id> | DAY#<date>#<n> | insights  |
 
 Published comments also carry `thread` (`<post_id>#<parent_id or ->`), the key of the sparse
@@ -32,8 +33,9 @@ Comments with an author key carry `author_key`, the key of the sparse index `ByA
 by id (an author's comments, oldest first), and `author_key_kind` (email, browser; older ones
 without it were keyed by e-mail or by address). Comments with a client hash carry `client_hash`,
 the key of the sparse index `ByClient` sorted by id (whom blocking an address reaches).
-A new comment also lists in `guard_keys` the pks of its duplicate guard and idempotency record
-(each names it in `comment_id`), so erasing its author deletes them by key (module guards).
+A new comment also lists in `guard_keys` the pks of its duplicate guard, idempotency record,
+used form token and text's bands (each names it in `comment_id`), so erasing its author deletes
+them by key (module guards), keeping any a later comment took over.
 
 A moderator's claim on a pending comment is `claimed_by` and `claimed_until` (epoch seconds)
 on the comment itself; a decision clears it.
@@ -53,6 +55,7 @@ from moderation.store.imports import Imports
 from moderation.store.insights import DayTotals, Insights
 from moderation.store.posts import Posts
 from moderation.store.reports import DuplicateReport, Reports
+from moderation.store.spam import SpamState
 from moderation.store.spam_marks import FormReplayRace, SimilarText
 from moderation.store.submissions import SubmissionKeys, SubmissionReads, Submissions
 from moderation.store.table import TableAccess, connect
@@ -88,6 +91,7 @@ class DynamoCommentStore(
     Insights,
     Imports,
     Submissions,
+    SpamState,
     Addresses,
 ):
     """Every part of the store over one table."""

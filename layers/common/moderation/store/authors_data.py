@@ -1,6 +1,8 @@
 """One author's comments by the hash of their e-mail (the sparse index ByEmail), and erasure:
 a versioned write that replaces what identifies them and records it in the history, and deletes
-the comment's idempotency record and duplicate guard, which hold the same words."""
+the comment's idempotency record, duplicate guard and spam marks (form token's use, text's bands),
+which hold or recognise the same words: one transaction per comment, so within DynamoDB's 100
+items however many comments the author wrote."""
 
 from __future__ import annotations
 

@@ -38,10 +38,11 @@ class Comments(StorePart):
     ) -> None:
         """Store a new comment with its counters, guards, insights and (a published reply) its
         parent's reply bookkeeping atomically: all of it or none."""
-        item = comment_item(comment)
-        if guard_keys := guard_item_keys(comment.post_id, guards):
-            item[GUARD_KEYS] = guard_keys
         for _ in range(PARENT_ATTEMPTS):
+            # Listed on each attempt: a retry may write no bands (another comment's stand for both).
+            item = comment_item(comment)
+            if guard_keys := guard_item_keys(comment.post_id, guards):
+                item[GUARD_KEYS] = guard_keys
             items: list[dict[str, Any]] = [
                 {
                     "Put": {

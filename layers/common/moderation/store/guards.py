@@ -1,9 +1,10 @@
 """The records that protect a new comment: idempotency keys, the duplicate guard, rate windows.
 
-A new comment's item lists the keys of the idempotency record and the duplicate guard written
-with it (`guard_keys`), and each of them names the comment (`comment_id`): both hold the author's
-words (the first answer, the fingerprint of their name and text), so erasing the author deletes
-them with the comment, found by key, without a Scan."""
+A new comment's item lists the keys of the idempotency record, the duplicate guard and the spam
+marks (store.spam_marks) written with it (`guard_keys`), and each of them names the comment
+(`comment_id`): all hold or recognise the author's words (the first answer, the fingerprint of
+their name and text, the text's bands), so erasing the author deletes them with the comment,
+found by key, without a Scan."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 from moderation.rate_limit import RateClaim, RateLog, RateRace
 from moderation.store.part import StorePart
+from moderation.store.spam_marks import spam_mark_pks
 from moderation.store.table import TableAccess, storage_errors
 
 
@@ -54,13 +56,14 @@ def dedupe_pk(post_id: str, dedupe_hash: str) -> str:
 
 
 def guard_item_keys(post_id: str, guards: CreateGuards) -> list[str]:
-    """The pk of each record guard_puts writes that carries the author's words."""
+    """The pk of each record guard_puts and spam_mark_puts write that carries or recognises the
+    author's words (the rate log holds none)."""
     keys = []
     if guards.dedupe_hash:
         keys.append(dedupe_pk(post_id, guards.dedupe_hash))
     if guards.idempotency_hash and guards.idempotency:
         keys.append(idempotency_pk(post_id, guards.idempotency_hash))
-    return keys
+    return keys + spam_mark_pks(guards.form_nonce, guards.text_bands)
 
 
 def guard_deletes(db: TableAccess, comment_id: str, pks: list[str]) -> list[dict[str, Any]]:
@@ -70,7 +73,7 @@ def guard_deletes(db: TableAccess, comment_id: str, pks: list[str]) -> list[dict
         {
             "Delete": {
                 "TableName": db.name,
-                # Each guard's sk is its pk's prefix (DEDUPE, IDEMPOTENCY).
+                # Each guard's sk is its pk's prefix (DEDUPE, IDEMPOTENCY, FORM, TEXTBAND).
                 "Key": {"pk": pk, "sk": pk.split("#", 1)[0]},
                 "ConditionExpression": "attribute_not_exists(pk) OR comment_id = :comment",
                 "ExpressionAttributeValues": {":comment": comment_id},

@@ -5,6 +5,8 @@ transaction fails if the nonce is still live, so two posts racing with one token
 pass as its first use. A recent text is one `TEXTBAND#<digest>` per MinHash band (see
 spam.near_duplicates), naming the post and author it came from, kept a week: the submission
 reads its own bands in its one BatchGetItem. Both expire by DynamoDB's TTL (`expires_at`).
+Both name the comment (`comment_id`) and are listed in its `guard_keys` (spam_mark_pks): they
+still recognise the author's text, so erasing the author deletes them with the guards, by key.
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ def form_use_key(nonce: str) -> dict[str, str]:
 
 def text_band_key(digest: str) -> dict[str, str]:
     return {"pk": f"TEXTBAND#{digest}", "sk": "TEXTBAND"}
+
+
+def spam_mark_pks(form_nonce: str | None, text_bands: tuple[str, ...]) -> list[str]:
+    """The pk of each item spam_mark_puts writes for these marks."""
+    pks = [form_use_key(form_nonce)["pk"]] if form_nonce else []
+    return pks + [text_band_key(digest)["pk"] for digest in text_bands]
 
 
 def form_used(item: dict[str, Any] | None, now: int) -> bool:

@@ -7,6 +7,8 @@ of nudges when the comment asks for one), not a GetItem each, one after the othe
 read before the comment's transaction either way, and that transaction's conditions (the key
 unused, the rate log at the version read, the parent's reply bookkeeping unchanged, the token
 unused) hold as before, so reading them at once lets no concurrent request win what it couldn't.
+The spam filter's counts for the comment's own tokens (at most tokens.MAX_TOKENS, and the site's
+totals) are read in the same call: at most 100 keys, one request (BatchGetItem's limit).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from moderation.models import AuthorRecord, PostSettings, StoredComment
 from moderation.rate_limit import RateLog
+from moderation.spam.bayes import Counts
 from moderation.store.addresses import address_block_key, blocked_until_from_item
 from moderation.store.authors import author_item_key, author_record
 from moderation.store.guards import (
@@ -27,6 +32,7 @@ from moderation.store.guards import (
 )
 from moderation.store.part import StorePart
 from moderation.store.posts import post_key, post_settings_from_item
+from moderation.store.spam import SpamStateCorrupt, learnt_counts, spam_keys
 from moderation.store.spam_marks import SimilarText, form_use_key, form_used, similar_text, text_band_key
 from moderation.store.table import batch_get, comment_from_item, comment_key
 
@@ -45,6 +51,10 @@ class SubmissionKeys:
     """The client's hash, to see whether a moderator blocked its address."""
     form_nonce: str | None = None
     text_bands: tuple[str, ...] = ()
+    spam_tokens: tuple[str, ...] = ()
+
+
+logger = Logger(child=True)
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,8 @@ class SubmissionReads:
     address_blocked: bool = False
     form_used: bool = False
     similar_texts: tuple[SimilarText, ...] = ()
+    spam: Counts | None = None
+    """The site's spam counts for the tokens asked for; None when none were, or they are unreadable."""
 
 
 class Submissions(StorePart):
@@ -82,7 +94,8 @@ class Submissions(StorePart):
             keys["form"] = form_use_key(wanted.form_nonce)
         for digest in wanted.text_bands:
             keys[f"band:{digest}"] = text_band_key(digest)
-        items = batch_get(self._db, list(keys.values()), {"ConsistentRead": True})
+        wanted_spam = spam_keys(wanted.spam_tokens) if wanted.spam_tokens else []
+        items = batch_get(self._db, [*keys.values(), *wanted_spam], {"ConsistentRead": True})
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in items}
         found: dict[str, dict[str, Any] | None] = {
             name: by_key.get((key["pk"], key["sk"])) for name, key in keys.items()
@@ -100,4 +113,13 @@ class Submissions(StorePart):
             address_blocked=blocked_until_from_item(found.get("block"), now) is not None,
             form_used=form_used(found.get("form"), now),
             similar_texts=tuple(text for text in similar if text),
+            spam=_spam_counts(by_key) if wanted_spam else None,
         )
+
+
+def _spam_counts(by_key: dict[tuple[str, str], dict[str, Any]]) -> Counts | None:
+    try:
+        return learnt_counts(by_key)
+    except SpamStateCorrupt:
+        logger.exception("the spam filter's state is unreadable; holding the comment")
+        return None

@@ -1,0 +1,111 @@
+"""`make bench-spam`: the submit path with the spam filter on and off, side by side.
+
+Both sides are the real submit handler with the starter model, against moto's DynamoDB server on
+loopback (tables from template.yaml); only SPAM_FILTER differs. Cold start: the median of COLD_RUNS
+fresh processes per side, alternating sides. Warm: the p50 of WARM_RUNS submits in one process per
+side, alternating sides over WARM_ROUNDS processes. The goal (issue 23): the filter adds at most
+10% to either. Writes bench/spam-results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.submit_cold_start import BENCH, EVENT, REPO, cold_start, compile_handler_code, dynamodb_on_loopback
+
+STARTER = REPO / "layers" / "scoring" / "starter"
+COLD_RUNS = int(os.environ.get("COLD_RUNS", "9"))
+WARM_ROUNDS = 5
+WARM_RUNS = 200
+GOAL = 1.10
+RESULTS = BENCH / "spam-results.json"
+
+
+def sides(work: Path) -> dict[str, dict[str, str]]:
+    starter = {"MODEL_DIR": str(work / "no-model"), "STARTER_MODEL_DIR": str(STARTER)}
+    return {
+        "spam filter on": {**starter, "SPAM_FILTER": "true"},
+        "spam filter off": {**starter, "SPAM_FILTER": "false"},
+    }
+
+
+def warm_p50(side_env: dict[str, str], aws_env: dict[str, str], work: Path) -> float:
+    event = json.loads(EVENT.read_text())
+    event["headers"].pop("idempotency-key", None)
+    event_file = work / "warm-event.json"
+    event_file.write_text(json.dumps(event))
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join(
+            [str(REPO / "layers" / "common"), str(REPO / "functions" / "submit_comment"), str(REPO)]
+        ),
+        "APP_SECRET": "bench",
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "DUPLICATE_WINDOW_SECONDS": "0",
+        "POWERTOOLS_LOG_LEVEL": "ERROR",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        # Metrics are still validated when disabled: the handler's namespace, as the template sets it.
+        "POWERTOOLS_METRICS_NAMESPACE": "bench",
+        "PYTHONWARNINGS": "ignore",
+        **aws_env,
+        **side_env,
+    }
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "spam_warm_worker.py"), str(event_file), str(WARM_RUNS)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if result.returncode:
+        raise RuntimeError(f"the warm worker failed: {result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return float(json.loads(result.stdout.strip().splitlines()[-1])["p50_ms"])
+
+
+def main() -> None:
+    compile_handler_code()
+    with tempfile.TemporaryDirectory() as directory, dynamodb_on_loopback() as aws_env:
+        work = Path(directory)
+        compared = sides(work)
+        # Alternating sides, so that a slow spell of the machine falls on both.
+        cold: dict[str, list[float]] = {side: [] for side in compared}
+        for run in range(COLD_RUNS):
+            for side, side_env in compared.items():
+                cold[side].append(cold_start(side_env, aws_env, work, run))
+        warm: dict[str, list[float]] = {side: [] for side in compared}
+        for _ in range(WARM_ROUNDS):
+            for side, side_env in compared.items():
+                warm[side].append(warm_p50(side_env, aws_env, work))
+    report: dict[str, Any] = {
+        side: {
+            "cold_start_median_s": statistics.median(cold[side]),
+            "cold_start_runs_s": cold[side],
+            "warm_p50_ms": statistics.median(warm[side]),
+            "warm_p50_rounds_ms": warm[side],
+        }
+        for side in compared
+    }
+    on, off = report["spam filter on"], report["spam filter off"]
+    report["ratios"] = {
+        "cold_start": on["cold_start_median_s"] / off["cold_start_median_s"],
+        "warm_p50": on["warm_p50_ms"] / off["warm_p50_ms"],
+    }
+    report["goal_met"] = all(ratio <= GOAL for ratio in report["ratios"].values())
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{'':<18}{'cold start (median)':>22}{'warm p50':>12}")
+    for side in compared:
+        figures = report[side]
+        print(f"{side:<18}{figures['cold_start_median_s'] * 1000:>19.0f} ms{figures['warm_p50_ms']:>9.1f} ms")
+    ratios = report["ratios"]
+    print(f"{'on / off':<18}{ratios['cold_start']:>22.3f}{ratios['warm_p50']:>12.3f}  (goal <= {GOAL})")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
