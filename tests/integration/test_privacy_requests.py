@@ -11,7 +11,11 @@ import pytest
 from moderation import runtime
 
 from tests.integration.conftest import HttpResult, invoke_handler, load_event, moderator_decides
+from tests.integration.test_moderation_handler import Moderate, moderate
+from tests.integration.test_spam import learn
 from tests.integration.test_spam_edge import CAMPAIGN, form_token, signals
+
+__all__ = ["moderate"]
 
 POST = "why-we-moderate"
 EMAIL = "Reader@Example.com"
@@ -261,3 +265,19 @@ def test_erasure_removes_the_form_uses_and_text_bands_that_still_name_the_author
     bobs_again = post_comment({"author_name": "Dee", "body": bob_text}, source_ip="198.51.100.4").body["id"]
     assert "duplicate" not in signals(aws, again)
     assert "duplicate" in signals(aws, bobs_again)
+
+
+def test_erasure_removes_what_the_spam_filter_kept_of_the_authors_words(
+    aws: Any, privacy: Call, post_comment: Call, moderate: Moderate
+) -> None:
+    # GIVEN a reader's comment a moderator marked as spam, which the filter learnt from
+    body = "Get a fast payday loan today, no credit check, instant approval! Apply at https://quick-loans.example"
+    posted = post_comment({"author_name": "Ada", "body": body, "author_email": EMAIL}).body["id"]
+    assert moderate("POST", f"comments/{posted}/decision", {"action": "spam"}).status == 200
+    learn(aws, posted)
+    lesson = {"pk": f"SPAM#LESSON#{posted}", "sk": "SPAM"}
+    assert "tokens" in aws.get_item(Key=lesson)["Item"]
+    # WHEN a moderator erases the reader
+    assert privacy("erase", EMAIL).body == {"erased": 1}
+    # THEN the lesson listing the comment's words is gone
+    assert "Item" not in aws.get_item(Key=lesson)

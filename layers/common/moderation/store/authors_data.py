@@ -16,6 +16,7 @@ from moderation.store.decisions import StaleComment
 from moderation.store.guards import guard_deletes
 from moderation.store.insights import change_updates
 from moderation.store.part import StorePart
+from moderation.store.spam import lesson_key
 from moderation.store.table import GUARD_KEYS, comment_from_item, comment_key, failed_items, storage_errors
 
 BY_EMAIL_INDEX = "ByEmail"
@@ -106,6 +107,8 @@ class AuthorsData(StorePart):
             },
             *change_updates(self._db, current, updated),
             *guard_deletes(self._db, current.id, guards),
+            # The spam filter's lesson lists the comment's words; the site's counts keep no text.
+            {"Delete": {"TableName": self._db.name, "Key": lesson_key(current.id)}},
         ]
 
 
