@@ -16,7 +16,7 @@ FIND := $(PYTHON) scripts/machine_setup.py
 PY312 := $(shell $(FIND) python3.12 2>/dev/null)
 SAM_PATH := $(if $(PY312),$(dir $(PY312)):,)$(abspath $(SAM_VENV))/bin:$(PATH)
 
-.PHONY: help run local-aws test fuzz lint typecheck unit integration e2e browser browser-deps template build lambda-size lock model starter-model spam-seed bench bench-spam eval load deploy clean
+.PHONY: help run local-aws test fuzz lint typecheck unit integration e2e browser browser-deps template build lambda-size docs docs-serve lock model starter-model spam-seed bench bench-spam eval load deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -57,10 +57,10 @@ local-aws: $(VENV)/.run-installed ## a local DynamoDB for `sam local` (LOCAL_AWS
 	$(BIN)/moderation local-aws --port $(or $(LOCAL_AWS_PORT),5000) \
 		$(if $(HOST_FOR_CONTAINERS),--host-for-containers $(HOST_FOR_CONTAINERS))
 
-test: $(VENV)/.dev-installed $(SAM_VENV)/.installed browser-deps ## lint, type-check, every test (fuzzing derandomized), template and layer checks
+test: $(VENV)/.dev-installed $(SAM_VENV)/.installed browser-deps ## lint, type-check, every test (fuzzing derandomized), the docs' strict build, template and layer checks
 	$(MAKE) lint typecheck
 	$(BIN)/pytest -n 2 --dist loadfile
-	$(MAKE) template lambda-size
+	$(MAKE) docs template lambda-size
 
 lint: $(VENV)/.dev-installed ## ruff; the CI workflow against GitHub's workflow schema
 	$(BIN)/ruff check .
@@ -115,6 +115,15 @@ lambda-size: $(VENV)/.dev-installed $(SAM_VENV)/.installed ## sam build with a d
 	@test -f .aws-sam/build/ScoringLayer/model/model.onnx || { echo "the scoring layer holds no model"; exit 1; }
 	$(BIN)/python scripts/check_layer_contents.py .aws-sam/build
 	$(BIN)/python scripts/check_lambda_size.py .aws-sam/build
+
+# The site's generated pages (configuration, HTTP API, layers) are written first; strict: any warning
+# (a broken link or anchor, a page missing from the nav or outside it) fails the build.
+docs: $(VENV)/.dev-installed ## regenerate the generated pages, then build the docs site strictly into build/site
+	$(BIN)/python -m moderation_tools.docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+docs-serve: $(VENV)/.dev-installed ## serve the docs site on http://127.0.0.1:$DOCS_PORT (8000), rebuilt as pages change
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:$(or $(DOCS_PORT),8000)
 
 lock: $(VENV)/.dev-installed ## re-resolve uv.lock from pyproject.toml, then write the layers' requirements from it
 	$(BIN)/uv lock

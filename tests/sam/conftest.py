@@ -1,5 +1,5 @@
-"""The README's `sam local` path, without Docker: `sam build`, `moderation local-aws`, and each built
-function run the way `sam local invoke` runs it.
+"""The `sam local` path (docs/deploying/sam-local.md) without Docker: `sam build`, `moderation
+local-aws`, and each built function run the way `sam local invoke` runs it.
 
 What sam local does, and what stands in for it here:
 - the built function and its layers: `.aws-sam/build/<Function>` as /var/task and each layer's

@@ -1,4 +1,4 @@
-"""The README's `sam local` section, run here without Docker (see conftest.py for what stands in).
+"""The `sam local` page (docs/deploying/sam-local.md), run without Docker (conftest.py: what stands in).
 
 GIVEN `sam build`'s output, `moderation local-aws` and the env-vars file it writes,
 WHEN each function runs as `sam local invoke` runs it, with the events in events/,

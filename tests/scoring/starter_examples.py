@@ -1,7 +1,7 @@
 """Hand-labelled comments under a news article or blog post: the starter's measured behaviour.
 
 CIVIL should be published, ABUSIVE held or rejected; PROFANE_FRIENDLY is swearing aimed at no
-one, which a profanity model can't tell from abuse (see README, "The starter model").
+one, which a profanity model can't tell from abuse (see docs/scoring/starter.md).
 """
 
 CIVIL = [

@@ -157,7 +157,7 @@ def test_regenerating_the_starter_gives_the_committed_artifact(tmp_path: Path) -
 
 
 def test_the_recommended_thresholds_on_labelled_comments(starter: TfidfScorer) -> None:
-    """The figures in the README: what the starter does with its own recommended thresholds."""
+    """The figures in docs/scoring/starter.md: what the starter does with its own recommended thresholds."""
     thresholds = effective_thresholds(None, None, starter.recommended_thresholds)
 
     def statuses(texts: list[str]) -> list[str]:

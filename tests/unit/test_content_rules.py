@@ -96,10 +96,10 @@ def test_ambiguous_digits_and_symbols_stand_for_i_or_l() -> None:
 
 
 def test_clean_comments_pass_a_realistic_word_list() -> None:
-    """The README's false-positive figure: clean comments that a realistic list flags."""
+    """The false-positive figure of docs/scoring/filters.md: clean comments that a realistic list flags."""
     flagged = [text for text in lines("clean_comments.txt") if any(REALISTIC.matches(text))]
     # Bird names and a novel's title are the same words as the banned ones: whole-word matching
-    # can't tell them apart (the README says so).
+    # can't tell them apart (docs/scoring/filters.md says so).
     assert flagged == [
         "My favourite bird is the blue tit.",
         "We saw a great tit and a robin in the garden.",
@@ -190,7 +190,7 @@ def test_two_names_on_two_lines_stay_two_links() -> None:
 
 
 def test_clean_comments_hold_almost_no_links() -> None:
-    """The README's figure: links found in clean comments (file names shaped like domains)."""
+    """docs/scoring/filters.md's figure: links found in clean comments (file names shaped like domains)."""
     counted = {text: count_links(text) for text in lines("clean_comments.txt")}
     # A file name whose extension is a top-level domain is a domain as far as anyone can tell.
     assert {text: n for text, n in counted.items() if n} == {

@@ -154,7 +154,7 @@ def test_a_day_item_with_every_counter_of_every_detoxify_label_stays_small() -> 
         **dict.fromkeys(counters, 999),
     }
 
-    # THEN it is 15 KB at most (the README's cost figures), far under DynamoDB's 400 KB
+    # THEN it is 15 KB at most (docs/moderators/insights.md's cost figures), far under DynamoDB's 400 KB
     assert len(counters) == 642
     assert dynamodb_size(item) <= 15 * 1024
     # AND a shadow item, with its agreement counters and the live-to-shadow matrix, hardly more

@@ -77,11 +77,11 @@ def _export_inputs(args: argparse.Namespace) -> tuple[Path, Path]:
     if args.hf_config is None:
         raise ToolError(
             "--checkpoint (CHECKPOINT=) needs --hf-config (HF_CONFIG=): the directory with the "
-            "checkpoint's Hugging Face config.json and tokenizer files (README.md, section Models)",
+            "checkpoint's Hugging Face config.json and tokenizer files (docs/scoring/models.md)",
             2,
         )
     if not (args.hf_config / "config.json").is_file():
-        raise ToolError(f"no config.json in {args.hf_config} (README.md, section Models, lists the files)", 2)
+        raise ToolError(f"no config.json in {args.hf_config} (docs/scoring/models.md lists the files)", 2)
     return args.checkpoint, args.hf_config
 
 

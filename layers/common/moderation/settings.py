@@ -18,80 +18,148 @@ DEFAULT_SPAM_REJECT = 0.97
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
 
-    table_name: str = Field(default="Comments", description="DynamoDB table holding comments")
-    model_dir: Path = Field(default=Path("model"), description="exported ONNX model artifact")
+    table_name: str = Field(
+        default="Comments", description="the DynamoDB table holding comments (set by the template)"
+    )
+    model_dir: Path = Field(
+        default=Path("model"),
+        description="the exported model artifact to score with (`make model` writes it; in Lambda "
+        "`/opt/model`)",
+    )
     starter_model_dir: Path = Field(
-        default=Path("/opt/starter"), description="the starter model, used when MODEL_DIR holds none"
+        default=Path("/opt/starter"),
+        description="the starter model, used when `MODEL_DIR` holds no artifact (locally the project's "
+        "`layers/scoring/starter`)",
     )
     model_s3_uri: str | None = Field(
-        default=None, description="s3://bucket/prefix of an artifact to fetch into MODEL_DIR at start"
+        default=None,
+        description="`s3://bucket/prefix` of an artifact to fetch into `MODEL_DIR` at start (base-size "
+        "models)",
     )
     shadow_model_dir: Path | None = Field(
-        default=None, description="a second artifact that scores every new comment without deciding"
+        default=None,
+        description="a second model artifact that scores every new comment from the stream without "
+        "deciding anything (the shadow model)",
     )
     moderation_scorer: str | None = Field(
         default=None, description="`module:factory` returning a scorer to use instead of the model"
     )
     # None (unset, or empty as the template passes it): the model's recommended threshold applies,
     # else the default (see policy.effective_thresholds).
-    review_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
-    reject_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    review_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="lowest score that holds a comment for review; unset: the model's recommended "
+        "threshold, else 0.5",
+    )
+    reject_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="lowest score that rejects a comment; unset: the model's recommended threshold "
+        "(the starter's is 1.0: it never rejects on its score), else 0.9",
+    )
     spam_review_threshold: float = Field(
-        default=DEFAULT_SPAM_REVIEW, ge=0.0, le=1.0, description="a spam score from here holds the comment"
+        default=DEFAULT_SPAM_REVIEW,
+        ge=0.0,
+        le=1.0,
+        description="lowest spam score that holds a comment (the spam filter's own; the toxicity "
+        "thresholds don't apply to it)",
     )
     spam_reject_threshold: float = Field(
-        default=DEFAULT_SPAM_REJECT, ge=0.0, le=1.0, description="a spam score from here rejects it"
+        default=DEFAULT_SPAM_REJECT,
+        ge=0.0,
+        le=1.0,
+        description="lowest spam score that rejects a comment (its poster is answered 202 `pending`, as "
+        "if held)",
     )
-    spam_filter: bool = Field(default=True, description="false turns the spam filter off (no spam score)")
+    spam_filter: bool = Field(default=True, description="`false` turns the spam filter off (no `spam` score)")
     scoring_deadline_seconds: float = Field(
-        default=3.0, gt=0, description="past this, scoring is abandoned and the comment held for review"
+        default=3.0,
+        gt=0,
+        description="past this, scoring is abandoned and the comment held with `scoring_unavailable`",
     )
-    rate_limit_per_minute: int = Field(default=5, ge=0, description="0 turns the limit off")
-    max_links: int = Field(default=2, ge=1)
-    duplicate_window_seconds: int = Field(default=600, ge=0)
+    rate_limit_per_minute: int = Field(
+        default=5,
+        ge=0,
+        description="comments one client may post in any 60 seconds (a sliding window; nudges have four "
+        "times as many of their own); `0` turns both limits off",
+    )
+    max_links: int = Field(
+        default=2, ge=1, description="a comment with this many distinct links or more is held for review"
+    )
+    duplicate_window_seconds: int = Field(
+        default=600,
+        ge=0,
+        description="the same author and body on a post within this many seconds is `duplicate_comment`",
+    )
     form_min_seconds: float = Field(
-        default=3.0, ge=0, description="sooner than this after the widget showed its form: `spam:too_fast`"
+        default=3.0,
+        ge=0,
+        description="a comment sent sooner after the widget showed its form carries the spam signal "
+        "`too_fast` (see spam signals); `0` turns it off",
     )
     form_max_age_seconds: int = Field(
-        default=2 * 24 * 3600, ge=60, description="a form token older than this: `spam:expired_form`"
+        default=2 * 24 * 3600,
+        ge=60,
+        description="a form token older than this (2 days by default) carries the spam signal `expired_form`",
     )
-    rejected_retention_days: int = Field(default=30, ge=1)
+    rejected_retention_days: int = Field(
+        default=30, ge=1, description="days a rejected comment is kept before DynamoDB's TTL deletes it"
+    )
     report_threshold: int = Field(
         default=3, ge=1, description="distinct readers' reports that send a published comment back to review"
     )
     premoderate: Literal["none", "new_authors", "all"] = Field(
-        default="none", description="hold every comment (all), or an author's first (new_authors)"
+        default="none",
+        description="`none`, `new_authors` (an author's comments wait until one is published) or `all`",
     )
-    banned_words: Annotated[tuple[str, ...], NoDecode] = ()
-    suspect_words: Annotated[tuple[str, ...], NoDecode] = ()
+    banned_words: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="comma-separated words that reject a comment"
+    )
+    suspect_words: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="comma-separated words that hold a comment for review"
+    )
     cognito_domain: str = Field(
         default="", description="hosted UI base URL the console signs in with; empty: paste a token"
     )
     cognito_client_id: str = Field(default="", description="the console's Cognito app client")
     app_secret: str = Field(
         default="",
-        description="signs cursors and salts IP hashes; random per process when empty",
+        description="signs page cursors and reader keys, and keys client-IP hashes; random per process when "
+        "empty (`make run` sets a random one)",
         repr=False,
     )
     app_secret_arn: str = Field(
-        default="", description="Secrets Manager secret holding APP_SECRET, read at run time (in AWS)"
+        default="",
+        description="in AWS instead of `APP_SECRET`: the generated Secrets Manager secret, read at init",
     )
 
     webhook_urls: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), description="comma-separated http(s) URLs every event is POSTed to"
     )
-    webhook_secret: str = Field(default="", description="HMAC key that signs webhooks", repr=False)
+    webhook_secret: str = Field(
+        default="", description="the HMAC key that signs webhooks (in AWS: `WEBHOOK_SECRET_ARN`)", repr=False
+    )
     webhook_secret_arn: str = Field(
-        default="", description="Secrets Manager secret holding WEBHOOK_SECRET, read at run time (in AWS)"
+        default="",
+        description="in AWS instead of `WEBHOOK_SECRET`: the generated `WebhookSecret`, read at init",
     )
     webhook_allow_private: bool = Field(
         default=False,
-        description="let WEBHOOK_URLS reach loopback, private and link-local addresses (local development)",
+        description="`true` lets `WEBHOOK_URLS` reach loopback, private and link-local addresses: local "
+        "development only",
     )
     webhook_format: Literal["json", "slack"] = Field(
-        default="json", description='`slack`: a Slack-compatible {"text": ...} instead of the event'
+        default="json",
+        description='`json` (the event) or `slack` (`{"text": ...}` for a Slack-compatible incoming webhook)',
     )
-    webhook_dlq_url: str = Field(default="", description="SQS queue keeping deliveries that kept failing")
+    webhook_dlq_url: str = Field(
+        default="",
+        description="SQS queue keeping deliveries that kept failing (set by the template; locally a moto "
+        "queue); empty: logged",
+    )
 
     alert_pending_minutes: int = Field(
         default=30,

@@ -65,7 +65,7 @@ def request_items(export: Export) -> tuple[list[dict[str, Any]], int]:
 
     Post by post, a batch mostly holds one post's comments: its transaction updates one post
     counter instead of one per post, and a batch of 25 fits one transaction where one from across
-    the blog took two (measured in README's import Speed)."""
+    the blog took two (measured in docs/benchmarks.md, Importing comments)."""
     dates = {comment.source_id: comment.created_at for comment in export.comments}
     posts = {comment.source_id: comment.post_id for comment in export.comments}
     items, orphans = [], 0

@@ -131,7 +131,7 @@ def manual_way(model_type: str, base: str) -> str:
             f"  {hub_endpoint()}/{release.hub_repo}/resolve/main/{{{','.join(release.hub_files)}}}"
             "  (into one directory)",
             f"then: make model MODEL_TYPE={model_type} CHECKPOINT=<the .ckpt> HF_CONFIG=<that directory>",
-            "README.md, section Models, lists every model type's files.",
+            "docs/scoring/models.md lists every model type's files.",
         ]
     )
 

@@ -25,9 +25,9 @@ from moderation.scoring.tfidf_scorer import VOCABULARY_FILE, WEIGHTS_FILE
 PACKAGE = "alt-profanity-check"
 LICENCE_FILE = "LICENSE-alt-profanity-check"
 # Detoxify's label for what it detects, so scores, reasons and per-label figures compare across
-# the model ladder (see README, "The starter model").
+# the model ladder (see docs/scoring/starter.md).
 LABEL = "toxicity"
-# Measured on the labelled comments in tests/scoring/test_starter_model.py (see README): civil
+# Measured on the labelled comments in tests/scoring/test_starter_model.py (docs/scoring/starter.md): civil
 # comments score below 0.5; profanity scores 0.99+ whether it insults someone or praises a post,
 # so no score separates abuse to reject from swearing to review, and the starter only holds.
 THRESHOLDS = RecommendedThresholds(review=0.5, reject=1.0)

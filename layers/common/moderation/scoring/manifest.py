@@ -6,7 +6,7 @@ SVMs, scored in plain Python). `source` says where the weights came from, so a l
 comment can name the model that scored it.
 
 A checked dataclass rather than a pydantic model: the scoring runtime is onnxruntime and
-tokenizers only, and importing pydantic would take a quarter of its cold start (see README).
+tokenizers only, and importing pydantic would take a quarter of its cold start (docs/benchmarks.md).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ The words are counted exactly as scikit-learn's vectorizer counts them (lower-ca
 pattern, its stop words, its vocabulary), because that is where a re-implementation drifts:
 skl2onnx's string graph disagrees with scikit-learn on non-ASCII text. What follows the counts is
 a few dozen multiplications per comment, so it needs no numpy and no onnxruntime: importing those
-two and opening a session took about 0.1 s of the submit function's cold start (see README,
-"Speed, measured"). It imports the standard library only.
+two and opening a session took about 0.1 s of the submit function's cold start
+(docs/benchmarks.md). It imports the standard library only.
 """
 
 from __future__ import annotations
