@@ -20,7 +20,8 @@ from moderation.http.auth import moderator_from_claims
 from moderation.http.errors import http_error
 from moderation.http.openapi_docs import COMMON_ERRORS, json_response
 from moderation.importing import ImportService, ItemOutcome
-from moderation.models import ImportItemResult, ImportRequest, ImportResult, Moderator
+from moderation.models.base import Moderator
+from moderation.models.imports import ImportItemResult, ImportRequest, ImportResult
 
 logger = Logger()
 tracer = observability.tracer()

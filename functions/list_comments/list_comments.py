@@ -12,7 +12,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import observability, runtime
 from moderation.http import create_resolver, resolve
 from moderation.http.openapi_docs import COMMON_ERRORS, json_response
-from moderation.models import POST_ID_PATTERN, CommentPage, PostCount, PostCounts, ReplyPage, ThreadPage
+from moderation.models.base import POST_ID_PATTERN
+from moderation.models.comments import CommentPage, PostCount, PostCounts, ReplyPage, ThreadPage
 from moderation.reading import ReadingService
 
 logger = Logger()

@@ -21,30 +21,29 @@ from moderation.http import create_resolver, resolve
 from moderation.http.auth import moderator_from_claims
 from moderation.http.errors import http_error
 from moderation.http.openapi_docs import COMMON_ERRORS, json_response
-from moderation.insights import InsightsReport, InsightsService
-from moderation.models import (
-    POST_ID_PATTERN,
+from moderation.insights import InsightsService
+from moderation.models.authors import (
     AddressActionRequest,
     AddressReach,
     AuthorActionRequest,
-    AuthorExport,
     AuthorRecord,
+    PostSettings,
+    PostSettingsUpdate,
+)
+from moderation.models.base import POST_ID_PATTERN, Moderator, Status
+from moderation.models.comments import CommentDetail
+from moderation.models.insights import InsightsReport
+from moderation.models.privacy import AuthorExport, EraseRequest, ErasureResult
+from moderation.models.review import (
     BulkDecisionItem,
     BulkDecisionRequest,
     BulkDecisionResult,
     ClaimRequest,
     ClaimResult,
-    CommentDetail,
     DecisionRequest,
-    EraseRequest,
-    ErasureResult,
     ModerationDetail,
     ModerationQueuePage,
-    Moderator,
     ModeratorIdentity,
-    PostSettings,
-    PostSettingsUpdate,
-    Status,
     StatusCounts,
 )
 from moderation.posts import PostModeration

@@ -13,7 +13,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import observability, runtime
 from moderation.http import create_resolver, resolve
 from moderation.http.openapi_docs import COMMON_ERRORS, RETRY_AFTER, json_response
-from moderation.models import POST_ID_PATTERN, ReportReceipt, ReportRequest
+from moderation.models.base import POST_ID_PATTERN
+from moderation.models.reports import ReportReceipt, ReportRequest
 from moderation.reports import ReportService
 
 logger = Logger()

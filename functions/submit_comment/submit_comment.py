@@ -13,15 +13,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from moderation import observability, runtime
 from moderation.http import create_resolver, error_response, resolve
 from moderation.http.openapi_docs import COMMON_ERRORS, RETRY_AFTER, json_response
-from moderation.models import (
-    POST_ID_PATTERN,
-    FormToken,
-    NewComment,
-    NudgeAnswer,
-    NudgeDetails,
-    PublicComment,
-)
-from moderation.service import CommentService, Nudge, Submission
+from moderation.models.base import POST_ID_PATTERN
+from moderation.models.comments import FormToken, NewComment, NudgeAnswer, NudgeDetails, PublicComment
+from moderation.outcomes import Nudge, Submission
+from moderation.service import CommentService
 
 logger = Logger()
 tracer = observability.tracer()

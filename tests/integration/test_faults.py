@@ -20,8 +20,9 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 from moderation import runtime
-from moderation.models import NewComment
-from moderation.service import CommentService, Submission
+from moderation.models.comments import NewComment
+from moderation.outcomes import Submission
+from moderation.service import CommentService
 from moderation.store import DynamoCommentStore
 
 from tests.integration.conftest import HttpResult

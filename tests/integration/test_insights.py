@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from moderation import runtime
-from moderation.models import AutomaticDecision, Moderator, StoredComment
+from moderation.models.base import Moderator
+from moderation.models.comments import AutomaticDecision, StoredComment
 from moderation.store import CreateGuards
 
 from tests.integration.conftest import HttpResult, invoke_handler, load_event, moderator_decides
@@ -261,7 +262,7 @@ def test_insights_are_for_moderators_only(insights: Get) -> None:
 
 
 def _report() -> Any:
-    from moderation.models import ReportRequest
+    from moderation.models.reports import ReportRequest
 
     return ReportRequest(reason="abuse")
 

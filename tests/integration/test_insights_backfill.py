@@ -8,7 +8,8 @@ from typing import Any
 
 from moderation import runtime
 from moderation.insights import InsightsService
-from moderation.models import HistoryEntry, ImportOrigin, StoredComment
+from moderation.models.comments import HistoryEntry, StoredComment
+from moderation.models.imports import ImportOrigin
 from moderation.policy import Thresholds
 from moderation.store import CreateGuards
 from moderation_tools.ops.insights_backfill import backfill

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import TypeSerializer
 from moderation import runtime
-from moderation.models import HistoryEntry
+from moderation.models.comments import HistoryEntry
 from moderation.store import StaleComment
 
 from tests.integration.conftest import HttpResult, LambdaContext, invoke_handler, load_event

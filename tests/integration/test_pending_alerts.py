@@ -17,7 +17,8 @@ import pytest
 from botocore.exceptions import ClientError
 from moderation import runtime
 from moderation.alerts import PendingAlerts, SnsPublisher
-from moderation.models import HistoryEntry, Status, StoredComment
+from moderation.models.base import Status
+from moderation.models.comments import HistoryEntry, StoredComment
 from moderation.queue_age import read_pending_queue
 from moderation.store import DynamoCommentStore
 from moderation.store.table import comment_item

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from moderation import runtime
 from moderation.errors import RateLimited
-from moderation.models import NewComment
+from moderation.models.comments import NewComment
 from moderation.service import CommentService
 from moderation.store import DynamoCommentStore
 

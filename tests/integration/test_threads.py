@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 
 import pytest
 from moderation import runtime
-from moderation.models import DecisionRequest, Moderator
+from moderation.models.base import Moderator
+from moderation.models.review import DecisionRequest
 
 from tests.integration.conftest import HttpResult, invoke_handler, load_event
 

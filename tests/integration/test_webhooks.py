@@ -14,8 +14,9 @@ import boto3
 import pytest
 from boto3.dynamodb.types import TypeSerializer
 from moderation import runtime
-from moderation.events import Event, events_from_record
-from moderation.models import HistoryEntry, StoredComment
+from moderation.events import events_from_record
+from moderation.models.comments import HistoryEntry, StoredComment
+from moderation.models.events import Event
 from moderation.store.table import comment_item
 from moderation.webhooks import LoggedDeadLetters, RetryPolicy, SqsDeadLetters, WebhookSender, sign
 from moto import mock_aws

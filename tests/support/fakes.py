@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.errors import DuplicateComment, StorageUnavailable
-from moderation.models import AuthorRecord, PostSettings, PostSettingsUpdate, Status, StoredComment
+from moderation.models.authors import AuthorRecord, PostSettings, PostSettingsUpdate
+from moderation.models.base import Status
+from moderation.models.comments import StoredComment
 from moderation.rate_limit import RateClaim, RateLog, RateRace
 from moderation.spam.bayes import Counts, SpamFilter
 from moderation.spam.seed import load_seed

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from moderation.errors import NotFound
-from moderation.models import HistoryEntry, ReportEntry, Status, StoredComment
+from moderation.models.base import Status
+from moderation.models.comments import HistoryEntry, StoredComment
+from moderation.models.reports import ReportEntry
 from moderation.store import STATUSES, DuplicateReport, StaleComment
 
 from tests.support.fakes import InMemoryStore

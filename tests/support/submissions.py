@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from moderation.models import NewComment
-from moderation.service import CommentService, Submission
+from moderation.models.comments import NewComment
+from moderation.outcomes import Submission
+from moderation.service import CommentService
 
 
 def decided(

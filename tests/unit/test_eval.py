@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from moderation.models import NewComment
+from moderation.models.comments import NewComment
 from moderation.policy import thresholds_for
 from moderation.service import CommentService
 from moderation.settings import Settings

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from moderation.events import events_from_record
-from moderation.models import HistoryEntry, Status, StoredComment
+from moderation.models.base import Status
+from moderation.models.comments import HistoryEntry, StoredComment
 from moderation.store.table import comment_item
 
 CREATED = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)

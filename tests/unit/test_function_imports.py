@@ -105,11 +105,13 @@ BUILT_MODELS = """
 import importlib, json, sys
 importlib.import_module(sys.argv[1])
 from pydantic import BaseModel
-from moderation import models
-print(json.dumps(sorted(
-    name for name, model in vars(models).items()
+import moderation.models, pkgutil
+modules = [importlib.import_module(f"moderation.models.{info.name}")
+           for info in pkgutil.iter_modules(moderation.models.__path__)]
+print(json.dumps(sorted({
+    name for module in modules for name, model in vars(module).items()
     if isinstance(model, type) and issubclass(model, BaseModel) and model.__pydantic_complete__
-)))
+})))
 """
 
 

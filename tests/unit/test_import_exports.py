@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from moderation.models import ImportRequest
+from moderation.models.imports import ImportRequest
 from moderation_tools.cli import main
 from moderation_tools.importing.disqus import read_disqus
 from moderation_tools.importing.export import Export, ExportComment, plain_text, post_id_from_url

@@ -8,7 +8,8 @@ import pytest
 from moderation import insights_tally
 from moderation.errors import InvalidQuery
 from moderation.insights import curve, parse_since, parse_target, suggest
-from moderation.models import AutomaticDecision, HistoryEntry, StoredComment
+from moderation.models.comments import AutomaticDecision, HistoryEntry, StoredComment
+from moderation.models.insights import BIN_COUNT
 from moderation.policy import SPAM_LABEL
 
 
@@ -140,7 +141,7 @@ def test_a_day_item_with_every_counter_of_every_detoxify_label_stays_small() -> 
             f"{scope}|{kind}|{index}"
             for scope in scopes
             for kind in insights_tally.HISTOGRAMS
-            for index in range(insights_tally.BIN_COUNT)
+            for index in range(BIN_COUNT)
         ),
         *(f"{SPAM_LABEL}|{name}" for name in insights_tally.SPAM_FILTER_COUNTERS),
     ]

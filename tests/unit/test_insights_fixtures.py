@@ -165,7 +165,7 @@ def test_the_shadow_changes_add_up_to_what_it_scored_and_decided() -> None:
 def test_the_route_would_give_each_answer_field_for_field(name: str) -> None:
     # The route's own response model reads each answer and writes back the same figures: what the
     # browser test serves is what the console gets from GET /moderation/insights.
-    from moderation.insights import InsightsReport
+    from moderation.models.insights import InsightsReport
 
     answer = load(name)
     written = InsightsReport.model_validate(answer).model_dump(mode="json")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from moderation.models import NewComment, StoredComment
+from moderation.models.comments import NewComment, StoredComment
 from pydantic import ValidationError
 
 

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 from moderation.errors import NotFound, RateLimited
-from moderation.models import ReportRequest, Status, StoredComment
+from moderation.models.base import Status
+from moderation.models.comments import StoredComment
+from moderation.models.reports import ReportRequest
 from moderation.reports import ReportService
 from moderation.settings import Settings
 from pydantic import ValidationError

@@ -8,16 +8,10 @@ from typing import Any, Literal
 import pytest
 from moderation.errors import InvalidCursor, NoChange, NotFound, StorageUnavailable, VersionConflict
 from moderation.expiry import ExpiryBookkeeping
-from moderation.models import (
-    BulkDecisionRequest,
-    ClaimRequest,
-    CommentDetail,
-    DecisionRequest,
-    Moderator,
-    ReportEntry,
-    Status,
-    StoredComment,
-)
+from moderation.models.base import Moderator, Status
+from moderation.models.comments import CommentDetail, StoredComment
+from moderation.models.reports import ReportEntry
+from moderation.models.review import BulkDecisionRequest, ClaimRequest, DecisionRequest
 from moderation.review import CLAIM_SECONDS, ReviewService
 from moderation.settings import Settings
 from moderation.store import StaleComment

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from moderation.models import NewComment
+from moderation.models.comments import NewComment
 from moderation.service import CommentService
 from moderation.settings import Settings
 from moderation_tools.local.template import Template

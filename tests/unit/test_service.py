@@ -10,8 +10,9 @@ from moderation.errors import (
     RateLimited,
     StorageUnavailable,
 )
-from moderation.models import NewComment
-from moderation.service import CommentService, Nudge
+from moderation.models.comments import NewComment
+from moderation.outcomes import Nudge
+from moderation.service import CommentService
 from moderation.settings import Settings
 
 from tests.support.fakes import SEED_FILTER, Clock, InMemoryStore

@@ -4,7 +4,7 @@ and weighed by the spam filter (moving its score, never deciding alone)."""
 from __future__ import annotations
 
 import pytest
-from moderation.models import NewComment, StoredComment
+from moderation.models.comments import NewComment, StoredComment
 from moderation.service import CommentService
 from moderation.settings import Settings
 from moderation.store import CreateGuards, FormReplayRace

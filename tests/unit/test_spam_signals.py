@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from moderation.models import AuthorRecord
+from moderation.models.authors import AuthorRecord
 from moderation.spam.contacts import contacts
 from moderation.spam.domains import registrable_domain
 from moderation.spam.evidence import SpamEvidence

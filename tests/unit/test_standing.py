@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from moderation.errors import CommentsClosed
 from moderation.identity import client_hash
-from moderation.models import NewComment, PostSettings
+from moderation.models.authors import PostSettings
+from moderation.models.comments import NewComment
 from moderation.policy import Decision
 from moderation.service import CommentService
 from moderation.settings import Settings

@@ -17,7 +17,9 @@ from aws_lambda_powertools import Logger
 
 from moderation.errors import NotFound
 from moderation.ids import first_id_at
-from moderation.models import AddressActionRequest, AddressReach, Moderator, StoredComment
+from moderation.models.authors import AddressActionRequest, AddressReach
+from moderation.models.base import Moderator
+from moderation.models.comments import StoredComment
 from moderation.store.addresses import AddressComments
 
 logger = Logger(child=True)

@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 
-from moderation.models import Status, StoredComment
+from moderation.models.base import Status
+from moderation.models.comments import StoredComment
 
 logger = Logger(child=True)
 

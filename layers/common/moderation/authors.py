@@ -12,7 +12,10 @@ from typing import Any, Protocol
 from aws_lambda_powertools import Logger
 
 from moderation.errors import DomainError
-from moderation.models import AuthorActionRequest, AuthorRecord, DecisionRequest, Moderator, StoredComment
+from moderation.models.authors import AuthorActionRequest, AuthorRecord
+from moderation.models.base import Moderator
+from moderation.models.comments import StoredComment
+from moderation.models.review import DecisionRequest
 from moderation.review import ReviewService
 
 logger = Logger(child=True)

@@ -6,20 +6,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
+from moderation.models.base import Status
+from moderation.models.comments import StoredComment
+from moderation.models.events import Event, EventType
 
-from moderation.models import PublicComment, Status, StoredComment
-
-EventType = Literal[
-    "comment.published",
-    "comment.held",
-    "comment.rejected",
-    "comment.decided",
-    "comment.reported",
-]
-EVENT_VERSION: Literal[1] = 1
 REPORTED_REASON = "reported"
 
 # A new comment's event names its status; `pending` reads as "held for review".
@@ -31,16 +23,6 @@ _NEW_COMMENT_EVENTS: dict[Status, EventType] = {
 # Ids are derived, not random: a stream delivers at least once, so receivers may see an event
 # twice and can drop the repeat by its id.
 _EVENT_ID_NAMESPACE = uuid.UUID("5b0f3c1e-8a4e-4d59-9d57-6f1c2b7a9e10")
-
-
-class Event(BaseModel):
-    """What webhooks receive. `comment` holds public fields only: never e-mail, IP, scores or reasons."""
-
-    id: str = Field(description="the same for every delivery of the same change")
-    type: EventType
-    version: Literal[1] = EVENT_VERSION
-    at: datetime = Field(description="when the change happened (UTC)")
-    comment: PublicComment
 
 
 def events_from_record(

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 
-from moderation.models import StoredComment
+from moderation.models.comments import StoredComment
 
 logger = Logger(child=True)
 

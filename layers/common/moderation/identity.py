@@ -15,7 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from moderation.models import AuthorKeyKind
+from moderation.models.base import AuthorKeyKind
 
 # A reader key is "<random id>.<signature>", both base64url of 16 bytes without padding.
 _READER_KEY = re.compile(r"([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})")

@@ -25,15 +25,9 @@ from ulid import ULID
 from moderation.content_rules import ContentRules
 from moderation.errors import DomainError, ScoringUnavailable
 from moderation.identity import author_identity, client_hash
-from moderation.models import (
-    HistoryEntry,
-    ImportedComment,
-    ImportOrigin,
-    ImportRequest,
-    Moderator,
-    Status,
-    StoredComment,
-)
+from moderation.models.base import Moderator, Status
+from moderation.models.comments import HistoryEntry, StoredComment
+from moderation.models.imports import ImportedComment, ImportOrigin, ImportRequest
 from moderation.policy import Decision, decide, thresholds_for
 from moderation.scoring.base import Scorer
 from moderation.settings import Settings

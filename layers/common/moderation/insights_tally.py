@@ -25,10 +25,11 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Literal
 
-from moderation.models import AutomaticDecision, HistoryEntry, Status, StoredComment
+from moderation.models.base import Status
+from moderation.models.comments import AutomaticDecision, HistoryEntry, StoredComment
+from moderation.models.insights import BIN_COUNT
 from moderation.policy import SPAM_LABEL, Thresholds, comment_score, decide, toxicity_scores
 
-BIN_COUNT = 20
 OVERALL = "*"
 Outcome = Literal["published", "held", "rejected"]
 Verdict = Literal["approved", "rejected"]

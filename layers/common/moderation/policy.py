@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from moderation.models import Status
+from moderation.models.base import Status
 
 if TYPE_CHECKING:
     from moderation.settings import Settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from moderation.models import PostSettings, PostSettingsUpdate
+from moderation.models.authors import PostSettings, PostSettingsUpdate
 
 
 class PostStore(Protocol):

@@ -12,7 +12,9 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 
 from moderation.errors import StorageUnavailable
-from moderation.models import AuthorExport, CommentDetail, HistoryEntry, Moderator, StoredComment
+from moderation.models.base import Moderator
+from moderation.models.comments import CommentDetail, HistoryEntry, StoredComment
+from moderation.models.privacy import AuthorExport
 from moderation.store import StaleComment
 
 logger = Logger(child=True)

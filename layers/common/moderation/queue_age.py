@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from moderation.models import Status, StoredComment
+from moderation.models.base import Status
+from moderation.models.comments import StoredComment
 
 
 class OldestInStatus(Protocol):

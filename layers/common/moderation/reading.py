@@ -10,12 +10,12 @@ from typing import Any, Protocol
 
 from moderation.cursor import CursorCodec
 from moderation.errors import NotFound
-from moderation.models import (
+from moderation.models.base import Status
+from moderation.models.comments import (
     CommentPage,
     PostCount,
     PostCounts,
     ReplyPage,
-    Status,
     StoredComment,
     ThreadComment,
     ThreadPage,

@@ -15,7 +15,8 @@ from aws_lambda_powertools import Logger
 
 from moderation.errors import NotFound
 from moderation.identity import client_hash
-from moderation.models import HistoryEntry, ReportEntry, ReportRequest, StoredComment
+from moderation.models.comments import HistoryEntry, StoredComment
+from moderation.models.reports import ReportEntry, ReportRequest
 from moderation.rate_limit import RateClaim, RateLog, SlidingWindowLimit, record_alone
 from moderation.settings import Settings
 from moderation.store import DuplicateReport, StaleComment

@@ -11,23 +11,19 @@ from aws_lambda_powertools import Logger
 
 from moderation.cursor import CursorCodec
 from moderation.errors import DomainError, NoChange, NotFound, StorageUnavailable, VersionConflict
-from moderation.models import (
-    AuthorRecord,
+from moderation.models.authors import AuthorRecord
+from moderation.models.base import Moderator, Status
+from moderation.models.comments import CommentDetail, HistoryEntry, ModeratorComment, StoredComment
+from moderation.models.reports import ReportEntry
+from moderation.models.review import (
     BulkDecisionRequest,
     ClaimRequest,
     ClaimResult,
-    CommentDetail,
     DecisionRequest,
-    HistoryEntry,
     ModerationDetail,
     ModerationQueuePage,
-    Moderator,
-    ModeratorComment,
     QueueItem,
-    ReportEntry,
-    Status,
     StatusCounts,
-    StoredComment,
 )
 from moderation.settings import Settings
 from moderation.store import StaleComment

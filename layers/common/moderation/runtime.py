@@ -92,17 +92,12 @@ def scorer() -> Scorer | None:
 def comment_service() -> CommentService:
     """The submit function's service: the only one that loads the model. The validators of what
     a submission reads and writes are built with it, at init, not by the first request."""
-    from moderation import models
+    from moderation.models.authors import AuthorRecord, PostSettings
+    from moderation.models.base import build
+    from moderation.models.comments import NewComment, NudgeAnswer, PublicComment, StoredComment
     from moderation.service import CommentService
 
-    models.build(
-        models.NewComment,
-        models.PostSettings,
-        models.AuthorRecord,
-        models.StoredComment,
-        models.PublicComment,
-        models.NudgeAnswer,
-    )
+    build(NewComment, PostSettings, AuthorRecord, StoredComment, PublicComment, NudgeAnswer)
     return CommentService(store(), scorer(), settings(), secret(), spam=spam_filter())
 
 

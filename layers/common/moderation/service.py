@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from aws_lambda_powertools import Logger
 
@@ -17,14 +17,9 @@ from moderation.content_rules import ContentRules, normalised_for_comparison
 from moderation.errors import CommentsClosed, IdempotencyKeyReused, ParentNotFound, RateLimited
 from moderation.identity import author_identity, client_hash, new_reader_key, reader_id
 from moderation.ids import MonotonicIds
-from moderation.models import (
-    AutomaticDecision,
-    NewComment,
-    PostSettings,
-    PublicComment,
-    Status,
-    StoredComment,
-)
+from moderation.models.authors import PostSettings
+from moderation.models.comments import AutomaticDecision, NewComment, PublicComment, StoredComment
+from moderation.outcomes import Nudge, Submission
 from moderation.policy import (
     SPAM_LABEL,
     Decision,
@@ -79,58 +74,6 @@ class CommentStore(Protocol):
     def get_idempotency(self, post_id: str, key_hash: str, now: int) -> IdempotencyRecord | None: ...
     def get_rate_log(self, client_hash: str) -> RateLog: ...
     def record_rate(self, claim: RateClaim) -> None: ...
-
-
-@dataclass(frozen=True)
-class Submission:
-    """What became of a submitted comment; an idempotent repeat gets the first one back."""
-
-    comment: PublicComment
-    reasons: list[str]
-    replayed: bool = False
-    reader_key: str | None = None
-    """A new key for the browser to keep and send with its next comments (Reader-Key)."""
-
-    @property
-    def status(self) -> Status:
-        return self.comment.status
-
-    def record(self) -> dict[str, Any]:
-        """The outcome as stored with its Idempotency-Key, to replay it."""
-        record = {"comment": self.comment.model_dump(mode="json"), "reasons": self.reasons}
-        return {**record, "reader_key": self.reader_key} if self.reader_key else record
-
-    @classmethod
-    def replay(cls, record: dict[str, Any]) -> Submission:
-        comment = PublicComment.model_validate(record["comment"])
-        return cls(comment, list(record["reasons"]), replayed=True, reader_key=record.get("reader_key"))
-
-
-@dataclass(frozen=True)
-class Nudge:
-    """The model's scores alone would hold or reject the comment; its writer may edit it first.
-
-    Nothing is stored.
-    """
-
-    labels: list[str]
-
-    @property
-    def message(self) -> str:
-        words = " and ".join(NUDGE_WORDS.get(label, label) for label in self.labels)
-        return f"Your comment may come across as {words}. Edit it, or post it anyway."
-
-
-# A reader's words for the model's labels; the widget has its own, in the reader's language.
-NUDGE_WORDS = {
-    "toxicity": "toxic",
-    "severe_toxicity": "very toxic",
-    "obscene": "obscene",
-    "threat": "threatening",
-    "insult": "insulting",
-    "identity_attack": "attacking who someone is",
-    "sexual_explicit": "sexually explicit",
-}
 
 
 class CommentService:

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from aws_lambda_powertools import Logger
 
-from moderation.models import StoredComment
+from moderation.models.comments import StoredComment
 from moderation.policy import toxicity_scores
 from moderation.scoring.base import Scorer, score_text
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from moderation.models import Status
+from moderation.models.base import Status
 from moderation.policy import Decision
 
 BANNED_AUTHOR = "banned_author"

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from aws_lambda_powertools import Logger
 
 from moderation import webhook_targets
-from moderation.events import Event
+from moderation.models.events import Event
 from moderation.webhook_targets import IPAddress, Resolver
 
 logger = Logger(child=True)

@@ -58,7 +58,7 @@ LAYERS: tuple[Layer, ...] = (
         "decisions and reads",
         "pure steps the use cases and the store share: the policy, an author's standing and identity "
         "(author keys, reader keys, client hashes), the public read path, the shadow model, insights' "
-        "tally, the rate limit, cursors, the queue's age",
+        "tally, the rate limit, cursors, the queue's age, what a submission comes to",
         (
             "policy",
             "standing",
@@ -69,6 +69,7 @@ LAYERS: tuple[Layer, ...] = (
             "rate_limit",
             "cursor",
             "queue_age",
+            "outcomes",
         ),
     ),
     Layer(

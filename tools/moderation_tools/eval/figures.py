@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from moderation.models import Status
+from moderation.models.base import Status
 from pydantic import BaseModel, Field, computed_field
 
 from moderation_tools.eval.dataset import CLASSES, IDENTITY_CLASS, LabelledComment

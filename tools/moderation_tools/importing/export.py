@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import parse
-from moderation.models import MAX_BODY_CHARS, POST_ID_PATTERN, Status
+from moderation.models.base import MAX_BODY_CHARS, POST_ID_PATTERN, Status
 
 from moderation_tools.errors import ToolError
 

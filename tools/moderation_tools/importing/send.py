@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from moderation.models import ImportedComment
+from moderation.models.imports import ImportedComment
 from pydantic import ValidationError
 from tqdm import tqdm
 

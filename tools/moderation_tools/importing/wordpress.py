@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from moderation.models import Status
+from moderation.models.base import Status
 
 from moderation_tools.errors import ToolError
 from moderation_tools.importing.export import (

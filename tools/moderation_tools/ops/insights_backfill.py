@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from moderation.models import AutomaticDecision, StoredComment
+from moderation.models.comments import AutomaticDecision, StoredComment
 from moderation.policy import Thresholds
 from moderation.store import DynamoCommentStore
 from moderation.store.attribute_values import from_response, to_request

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from moderation.errors import DomainError
-from moderation.models import Moderator
+from moderation.models.base import Moderator
 
 MODERATORS_GROUP = "moderators"
 # Cognito puts `username` in access tokens and `cognito:username` in ID tokens.

@@ -8,7 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
-from moderation.models import ErrorResponse
+from moderation.models.base import ErrorResponse
 
 # How long to wait before retrying, in seconds: sent with every 429 and 503.
 RETRY_AFTER: dict[str, Any] = {

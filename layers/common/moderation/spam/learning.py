@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 
 from aws_lambda_powertools import Logger
 
-from moderation.models import StoredComment
+from moderation.models.comments import StoredComment
 from moderation.spam.evidence import SpamEvidence
 from moderation.spam.tokens import comment_text, tokens
 

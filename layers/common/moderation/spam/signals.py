@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from moderation.content_rules.links import link_targets
-from moderation.models import AuthorRecord
+from moderation.models.authors import AuthorRecord
 from moderation.spam.contacts import contacts
 from moderation.spam.domains import registrable_domain
 from moderation.spam.evidence import SpamEvidence

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moderation.models import AuthorRecord
+from moderation.models.authors import AuthorRecord
 from moderation.store.paging import Page, query_page
 from moderation.store.part import StorePart
 from moderation.store.table import batch_get, storage_errors

@@ -11,7 +11,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from moderation.errors import StorageUnavailable
-from moderation.models import HistoryEntry, StoredComment
+from moderation.models.comments import HistoryEntry, StoredComment
 from moderation.store.decisions import StaleComment
 from moderation.store.guards import guard_deletes
 from moderation.store.insights import change_updates

@@ -7,7 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 from moderation.errors import DuplicateComment, ParentNotFound, StorageUnavailable
-from moderation.models import Status, StoredComment
+from moderation.models.base import Status
+from moderation.models.comments import StoredComment
 from moderation.rate_limit import RateRace
 from moderation.store.counters import counter_updates
 from moderation.store.guards import CreateGuards, IdempotencyRace, guard_item_keys, guard_puts

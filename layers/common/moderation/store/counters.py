@@ -10,7 +10,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from moderation.models import Status
+from moderation.models.base import Status
 from moderation.store.part import StorePart
 from moderation.store.table import TableAccess, batch_get, storage_errors
 

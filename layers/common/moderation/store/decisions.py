@@ -9,7 +9,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from moderation.errors import StorageUnavailable
-from moderation.models import HistoryEntry, StoredComment
+from moderation.models.comments import HistoryEntry, StoredComment
 from moderation.store.counters import counter_updates
 from moderation.store.insights import change_updates
 from moderation.store.part import StorePart

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from moderation.errors import DomainError, ParentNotFound, StorageUnavailable
-from moderation.models import Status, StoredComment
+from moderation.models.base import Status
+from moderation.models.comments import StoredComment
 from moderation.store.counters import counter_updates
 from moderation.store.part import StorePart
 from moderation.store.table import batch_get, comment_item, comment_key, failed_items

@@ -26,7 +26,7 @@ from typing import Any
 
 from moderation import insights_tally
 from moderation.errors import StorageUnavailable
-from moderation.models import AutomaticDecision, StoredComment
+from moderation.models.comments import AutomaticDecision, StoredComment
 from moderation.store.part import StorePart
 from moderation.store.table import TableAccess, comment_key, storage_errors
 

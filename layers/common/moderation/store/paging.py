@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moderation.models import StoredComment
+from moderation.models.comments import StoredComment
 from moderation.store.table import TableAccess, comment_from_item, storage_errors
 
 Page = tuple[list[StoredComment], dict[str, Any] | None]

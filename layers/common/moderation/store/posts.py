@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moderation.models import PostSettings, PostSettingsUpdate
+from moderation.models.authors import PostSettings, PostSettingsUpdate
 from moderation.store.part import StorePart
 from moderation.store.table import storage_errors
 

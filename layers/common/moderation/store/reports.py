@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.errors import NotFound, StorageUnavailable
-from moderation.models import ReportEntry
+from moderation.models.reports import ReportEntry
 from moderation.store.part import StorePart
 from moderation.store.table import comment_key, failed_items, storage_errors
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from moderation.models import StoredComment
+from moderation.models.comments import StoredComment
 from moderation.store.table import TableAccess
 
 

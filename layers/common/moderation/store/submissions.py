@@ -18,7 +18,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from moderation.models import AuthorRecord, PostSettings, StoredComment
+from moderation.models.authors import AuthorRecord, PostSettings
+from moderation.models.comments import StoredComment
 from moderation.rate_limit import RateLog
 from moderation.spam.bayes import Counts
 from moderation.store.addresses import address_block_key, blocked_until_from_item

@@ -13,7 +13,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from moderation.errors import StorageUnavailable
-from moderation.models import StoredComment
+from moderation.models.comments import StoredComment
 from moderation.store.attribute_values import from_attributes, from_response, to_attributes, to_request
 
 if TYPE_CHECKING:

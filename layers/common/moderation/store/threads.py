@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moderation.models import StoredComment
+from moderation.models.comments import StoredComment
 from moderation.store.paging import Page, query_page
 from moderation.store.part import StorePart
 from moderation.store.table import batch_get, comment_from_item, comment_key, thread_key
