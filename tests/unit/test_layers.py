@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from moderation_tools.docs.layers import HERE, LAYERS, Layer, import_graph, problems
+from moderation_tools.docs.layers import HERE, LAYERS, PACKAGE, Layer, import_graph, problems
+
+# A module a newcomer can read in one sitting; past it, split by capability (as models/ is).
+MAX_MODULE_LINES = 400
 
 SMALL = (
     Layer("use cases", "", ("service",)),
@@ -24,6 +27,13 @@ def package(tmp_path: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return root
+
+
+def test_no_module_of_the_run_time_package_is_over_400_lines() -> None:
+    modules = PACKAGE.rglob("*.py")
+    lengths = {path.relative_to(PACKAGE): len(path.read_text().splitlines()) for path in modules}
+    assert {path: n for path, n in lengths.items() if n > MAX_MODULE_LINES} == {}
+    assert len(lengths) > 50
 
 
 def test_the_package_keeps_its_layers() -> None:
