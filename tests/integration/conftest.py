@@ -15,7 +15,7 @@ import boto3
 import pytest
 from moderation import runtime
 from moto import mock_aws
-from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.responses import DynamoHandler
 
 from tests.support.aws import ROOT, create_tables_from_template
 
@@ -119,12 +119,14 @@ def list_comments(aws: Any) -> Callable[..., HttpResult]:
 
 @pytest.fixture
 def serializable_transactions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB runs transactions serializably; moto's are not thread-safe, so give them a lock."""
-    lock = threading.Lock()
-    original = DynamoDBBackend.transact_write_items
+    """DynamoDB runs transactions serializably and reads an item whole; moto under threads does
+    neither (a read can serialize an item while a transaction changes it), so every DynamoDB call,
+    answer included, takes one lock."""
+    lock = threading.RLock()
+    original = DynamoHandler.call_action
 
-    def serialized(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    def serialized(self: DynamoHandler) -> Any:
         with lock:
-            original(self, transact_items)
+            return original(self)
 
-    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", serialized)
+    monkeypatch.setattr(DynamoHandler, "call_action", serialized)
