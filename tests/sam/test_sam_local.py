@@ -78,7 +78,7 @@ def test_a_comment_goes_from_the_reader_through_the_moderators_queue_to_the_page
     [held] = queue.body["items"]
     assert (held["id"], held["reasons"]) == (linked.body["id"], ["too_many_links"])
     # scored by the model in the scoring layer, though only the link rule held it
-    assert set(held["scores"]) == model_labels()
+    assert set(held["scores"]) == {*model_labels(), "spam"}
     assert all(0.0 <= score <= 1.0 for score in held["scores"].values())
     assert counts.status == 200
     assert (counts.body["counts"]["pending"], counts.body["counts"]["published"]) == (1, 1)
