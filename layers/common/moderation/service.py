@@ -168,7 +168,7 @@ class CommentService:
         parent = self._check_parent(post_id, request.parent_id, reads.parent)
         evidence = self._with_reads(evidence, post_id, author.key if author else None, reads)
 
-        spam = self._spam_score(text, evidence, reads.spam)
+        spam = self._spam_score(text, evidence, spam_tokens, reads.spam)
         scores, matched, decision = self._score(request.body, spam)
         nudge = self._nudge(scores) if request.nudge else None
         if nudge:
@@ -302,14 +302,16 @@ class CommentService:
             trusted=bool(record and record.trusted),
         )
 
-    def _spam_score(self, text: str, evidence: SpamEvidence, learnt: Counts | None) -> SpamOutcome | None:
+    def _spam_score(
+        self, text: str, evidence: SpamEvidence, words: tuple[str, ...], learnt: Counts | None
+    ) -> SpamOutcome | None:
         """The spam filter's score and what it adds to the decision; None with the filter off.
         Without its seed or the site's state (unreadable), the comment is held."""
         if not self._spam_on:
             return None
         if self._spam is None or learnt is None:
             return SpamOutcome(None, SpamFindings(hold=[SPAM_UNAVAILABLE]))
-        verdict = self._spam.score(text, evidence, learnt)
+        verdict = self._spam.score(text, evidence, learnt, words)
         return SpamOutcome(
             verdict.score, spam_findings(verdict.score, verdict.reasons, self._spam_thresholds)
         )

@@ -85,9 +85,15 @@ class SpamFilter:
         return comment_tokens(text, evidence)
 
     def score(
-        self, text: str, evidence: SpamEvidence = NO_EVIDENCE, learnt: Counts = NOTHING_LEARNT
+        self,
+        text: str,
+        evidence: SpamEvidence = NO_EVIDENCE,
+        learnt: Counts = NOTHING_LEARNT,
+        words: tuple[str, ...] | None = None,
     ) -> SpamVerdict:
-        words = comment_tokens(text, evidence)
+        """`words`: the comment's `tokens`, when the caller already has them (the submit path reads
+        the site's counts for them first); the edge's later signals don't change them."""
+        words = comment_tokens(text, evidence) if words is None else words
         probabilities = [self._probability(token, learnt) for token in words]
         probabilities.extend(
             _smoothed(SIGNAL_PRIORS[signal], SIGNAL_STRENGTH, 0, 0.5)
