@@ -9,11 +9,14 @@ and a cancellation gives one reason per item — and copies only the items it to
 stack serializes every moto call (server._one_aws_call_at_a_time), so nothing interleaves.
 
 The same few conditions and update expressions recur in every transaction an import writes:
-each is parsed once (for the request's checks and for evaluating it), not once per item.
+each is parsed once (for the request's checks and for evaluating it), not once per item. Plain
+updates (assignments and counters, nearly all of them) are applied directly, leaving the items
+and stream records moto's own would (tests/unit/test_local_transactions.py).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterable
@@ -25,6 +28,7 @@ from moto.dynamodb.comparisons import Func, Op, create_condition_expression_pars
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
     ExpressionAttributeValuesEmpty,
+    ItemSizeToUpdateTooLarge,
     MultipleTransactionsException,
     TooManyTransactionsException,
     TransactionCanceledException,
@@ -32,8 +36,12 @@ from moto.dynamodb.exceptions import (
 )
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.parsing.expressions import ExpressionAttributeName, UpdateExpressionParser  # type: ignore[attr-defined]
+from moto.dynamodb.parsing.reserved_keywords import ReservedKeywords
 from moto.dynamodb.responses import DynamoHandler, validate_attributes_used, validate_put_has_empty_keys
+
+from moderation_tools.local.moto_items import MAX_ITEM_BYTES
 
 MAX_ITEMS = 100
 OPERATIONS = ("ConditionCheck", "Put", "Delete", "Update")
@@ -87,29 +95,96 @@ def _parsed(expression: str, names: str, values: str) -> Op | Func:
     return get_filter_expression(expression, json.loads(names), json.loads(values))
 
 
-# `ADD #a :x, #b :y` (counters): the commonest update by far, applied without moto's expression
-# machinery (which deep-copies the item and parses the expression each time).
-_COUNTER_UPDATE = re.compile(r"ADD (#\w+ :\w+)(, #\w+ :\w+)*")
+# `SET a = :x, #b = :y ADD #c :n` (either clause first, or one alone): plain assignments and
+# counters, what nearly every transaction writes. moto's own machinery deep-copies the item, then
+# parses and walks the expression several times: over a millisecond for one insights update, more
+# with each counter. These are applied directly; anything else (or anything moto would refuse) is
+# left to moto, which gives its answer.
+_PATH = r"(?:#\w+|[A-Za-z_]\w*)"
+_ASSIGNMENTS = rf"SET ({_PATH} = :\w+(?:, {_PATH} = :\w+)*)"
+_INCREMENTS = rf"ADD ({_PATH} :\w+(?:, {_PATH} :\w+)*)"
+_SET_FIRST = re.compile(rf"{_ASSIGNMENTS}(?: {_INCREMENTS})?")
+_ADD_FIRST = re.compile(rf"{_INCREMENTS}(?: {_ASSIGNMENTS})?")
+# Values that are assigned as they are (sets and binaries: moto's checks of them apply).
+_PLAIN_TYPES = frozenset({"S", "N", "BOOL", "NULL", "M", "L"})
+# (SET or ADD, path, value placeholder), in the expression's order (moto's order of attributes).
+Actions = tuple[tuple[str, str, str], ...]
 
 
-def _add_counters(backend: DynamoDBBackend, op: dict[str, Any], key: dict[str, Any]) -> bool:
-    """Apply a counters-only update directly; False when it is not one (or streams need moto's)."""
-    expression = op["UpdateExpression"]
+@lru_cache(maxsize=1024)
+def _simple_update(expression: str) -> Actions | None:
+    """What a plain expression does; None if it is not one."""
+    if match := _SET_FIRST.fullmatch(expression):
+        clauses = [("SET", match.group(1)), ("ADD", match.group(2))]
+    elif match := _ADD_FIRST.fullmatch(expression):
+        clauses = [("ADD", match.group(1)), ("SET", match.group(2))]
+    else:
+        return None
+    actions = tuple(
+        (operation, *_pair(part, " = " if operation == "SET" else " "))
+        for operation, text in clauses
+        if text
+        for part in text.split(", ")
+    )
+    reserved = {word.upper() for word in ReservedKeywords.get_reserved_keywords()}
+    if any(not path.startswith("#") and path.upper() in reserved for _, path, _ in actions):
+        return None
+    return actions
+
+
+def _pair(part: str, separator: str) -> tuple[str, str]:
+    path, value = part.split(separator)
+    return path, value
+
+
+def _apply_simple_update(backend: DynamoDBBackend, op: dict[str, Any], key: dict[str, Any]) -> bool:
+    """Apply a plain update directly, with the item and stream records moto's would leave; False
+    when it is not one."""
+    actions = _simple_update(op["UpdateExpression"])
+    if actions is None:
+        return False
     table = backend.get_table(op["TableName"])
-    if table.stream_shard is not None or not _COUNTER_UPDATE.fullmatch(expression):
-        return False
-    names, values = op["ExpressionAttributeNames"], op["ExpressionAttributeValues"]
-    pairs = [part.split(" ") for part in expression.removeprefix("ADD ").split(", ")]
-    if any("N" not in values[value] for _, value in pairs):
-        return False
+    names = op.get("ExpressionAttributeNames") or {}
+    values = op.get("ExpressionAttributeValues") or {}
+    resolved: list[tuple[str, str, dict[str, Any]]] = []
+    for operation, path, placeholder in actions:
+        name = names.get(path) if path.startswith("#") else path
+        if name is None or placeholder not in values:
+            return False
+        resolved.append((operation, name, values[placeholder]))
+    attributes = {name for _, name, _ in resolved}
     item = backend.get_item(op["TableName"], key)
+    if (
+        len(attributes) < len(resolved)  # overlapping paths: moto's error
+        or {table.hash_key_attr, table.range_key_attr} & attributes
+        or not all(_plain(operation, value, item, name) for operation, name, value in resolved)
+    ):
+        return False
+    # moto's stream record of an update: the item before it (None when new) and after.
+    before = copy.deepcopy(item) if table.stream_shard is not None else None
     if item is None:
         item = table.put_item(dict(key))
-    for name, value in pairs:
-        delta = DynamoType(values[value])
-        current = item.attrs.get(names[name])
-        item.attrs[names[name]] = delta if current is None else current + delta
+    # moto's size check, counted once: its dict recounts the whole item for each attribute set.
+    size = sum(bytesize(name) + value.size() for name, value in item.attrs.items())
+    for operation, name, value in resolved:
+        current = item.attrs.get(name)
+        change = DynamoType(value)
+        new = change if operation == "SET" or current is None else current + change
+        if size + bytesize(name) + new.size() > MAX_ITEM_BYTES:
+            raise ItemSizeToUpdateTooLarge()
+        size += bytesize(name) + new.size() - (0 if current is None else bytesize(name) + current.size())
+        dict.__setitem__(item.attrs, name, new)
+    if table.stream_shard is not None:
+        table.stream_shard.add(before, item)
     return True
+
+
+def _plain(operation: str, value: dict[str, Any], item: Any, name: str) -> bool:
+    """An assignment of a plain value, or a number added to a number (or to nothing)."""
+    if operation == "SET":
+        return next(iter(value)) in _PLAIN_TYPES
+    current = None if item is None else item.attrs.get(name)
+    return "N" in value and (current is None or current.is_number())
 
 
 def _write(backend: DynamoDBBackend, op_type: str, op: dict[str, Any], key: dict[str, Any]) -> None:
@@ -135,7 +210,7 @@ def _write(backend: DynamoDBBackend, op_type: str, op: dict[str, Any], key: dict
             expression_attribute_names=names,
             expression_attribute_values=values,
         )
-    elif op_type == "Update" and not _add_counters(backend, op, key):
+    elif op_type == "Update" and not _apply_simple_update(backend, op, key):
         backend.update_item(
             op["TableName"],
             key,
