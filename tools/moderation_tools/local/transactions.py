@@ -126,10 +126,14 @@ def _simple_update(expression: str) -> Actions | None:
         if text
         for part in text.split(", ")
     )
-    reserved = {word.upper() for word in ReservedKeywords.get_reserved_keywords()}
-    if any(not path.startswith("#") and path.upper() in reserved for _, path, _ in actions):
+    if any(not path.startswith("#") and path.upper() in _reserved_words() for _, path, _ in actions):
         return None
     return actions
+
+
+@lru_cache(maxsize=1)
+def _reserved_words() -> frozenset[str]:
+    return frozenset(word.upper() for word in ReservedKeywords.get_reserved_keywords())
 
 
 def _pair(part: str, separator: str) -> tuple[str, str]:
@@ -170,9 +174,10 @@ def _apply_simple_update(backend: DynamoDBBackend, op: dict[str, Any], key: dict
         current = item.attrs.get(name)
         change = DynamoType(value)
         new = change if operation == "SET" or current is None else current + change
-        if size + bytesize(name) + new.size() > MAX_ITEM_BYTES:
+        added = bytesize(name) + new.size()
+        if size + added > MAX_ITEM_BYTES:
             raise ItemSizeToUpdateTooLarge()
-        size += bytesize(name) + new.size() - (0 if current is None else bytesize(name) + current.size())
+        size += added - (0 if current is None else bytesize(name) + current.size())
         dict.__setitem__(item.attrs, name, new)
     if table.stream_shard is not None:
         table.stream_shard.add(before, item)
