@@ -107,9 +107,11 @@ class LocalStack:
         _one_aws_call_at_a_time()
         # moto copies the whole table for each transaction, its items cost time quadratic in their
         # attributes, and its generic serializer most of a read's time.
-        from moderation_tools.local import faster_moto
+        from moderation_tools.local import faster_moto, powertools_requests
 
         faster_moto.install()
+        # Two functions may answer at once here: each reads its own request, not the other's.
+        powertools_requests.install()
         self._moto = mock_aws()
         self._moto.start()
         if os.environ.get("SHADOW_MODEL_DIR"):
